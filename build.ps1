@@ -1,0 +1,51 @@
+<#
+.SYNOPSIS
+    The one entry point for building, testing and demonstrating MeetEngage.
+
+.DESCRIPTION
+    Build   compiles the module into output/MeetEngage/<version>/ (version read from MeetEngage.psd1)
+            and the simulator into output/simulator/.
+    Test    builds, runs the xunit suite and the Pester suite (in a child pwsh, against the built
+            module and the simulator), then prints one line "N passed, N failed" over all suites.
+    Demo    builds, starts the simulator, connects, tests access, exports data to a CSV under
+            output/, prints the row count and path, and stops the simulator.
+    Clean   removes output/ and every bin/ and obj/ folder.
+
+    Plain PowerShell that also parses in Windows PowerShell 5.1. Run it with the pinned
+    PowerShell: dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Output = Join-Path $Root 'output'
+. (Join-Path $Root '.build/common.ps1')
+
+switch ($Task) {
+    'Clean' {
+        Invoke-Clean
+    }
+    'Build' {
+        $null = Invoke-Build
+    }
+    'Test' {
+        $module = Invoke-Build
+        $failed = Invoke-AllTests -ModuleManifest $module
+        if ($failed -gt 0) { exit 1 }
+    }
+    'Demo' {
+        $module = Invoke-Build
+        & (Join-Path $Root '.build/Demo.ps1') -ModuleManifest $module -SimulatorPath (Get-SimulatorPath) -OutputFolder $Output
+        if (-not $?) { exit 1 }
+    }
+}
+exit 0

@@ -1,0 +1,661 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace MeetEngage.Json;
+
+/// <summary>Builds the objects that rows and nested JSON objects become.</summary>
+/// <typeparam name="TObject">The object type: PSObject in the module, a dictionary in tests.</typeparam>
+internal interface IRowBuilder<TObject>
+    where TObject : class
+{
+    TObject NewObject();
+
+    /// <summary>Adds a property the object does not have yet (compared case-insensitively).</summary>
+    void Add(TObject target, string name, object? value);
+
+    /// <summary>Sets a property the object already has: for a name repeated within one object.</summary>
+    void Replace(TObject target, string name, object? value);
+}
+
+/// <summary>Receives what the body carries beside <c>output</c>.</summary>
+internal interface IOutputObserver
+{
+    /// <summary>A top-level property other than <c>output</c>, with its parsed value.</summary>
+    void OnMetadata(string name, object? value);
+
+    /// <summary>Something odd but not fatal about the body, such as a repeated property name.</summary>
+    void OnAnomaly(string message);
+}
+
+/// <summary>
+/// Reads <c>{"output":[{...},{...}], ...}</c> from a stream one row at a time, in one pass over a
+/// reused buffer, without ever holding the whole body. Property names are decoded once per
+/// response. Anything that is not such a body ends in a <see cref="MeetEngageException"/> of
+/// kind <see cref="FailureKind.InvalidData"/> or <see cref="FailureKind.Truncated"/>, never in
+/// another exception, a hang on a well-behaved stream, or a silent short result.
+/// </summary>
+internal sealed class OutputReader<TObject> : IDisposable
+    where TObject : class
+{
+    /// <summary>No single JSON token (a long string, say) may be larger than this.</summary>
+    public const int DefaultMaxTokenBytes = 16 * 1024 * 1024;
+
+    public const int DefaultMaxDepth = 64;
+
+    private const int InitialBufferBytes = 64 * 1024;
+    private const int ExcerptChars = 160;
+
+    private readonly Stream _stream;
+    private readonly IRowBuilder<TObject> _builder;
+    private readonly IOutputObserver? _observer;
+    private readonly int _maxTokenBytes;
+    private readonly JsonReaderOptions _options;
+    private readonly PropertyNameTable _names = new();
+    private readonly List<Frame> _frames = new();
+
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private bool _endOfStream;
+    private long _bytesBefore;
+    private JsonReaderState _state;
+
+    private Phase _phase = Phase.BeforeRoot;
+    private string? _metadataName;
+    private bool _sawOutput;
+    private bool _sawError;
+    private bool _reportedDuplicate;
+
+    public OutputReader(Stream stream, IRowBuilder<TObject> builder, IOutputObserver? observer = null, int maxTokenBytes = DefaultMaxTokenBytes, int maxDepth = DefaultMaxDepth)
+    {
+        _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        _builder = builder ?? throw new ArgumentNullException(nameof(builder));
+        _observer = observer;
+        _maxTokenBytes = maxTokenBytes;
+        _options = new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow };
+        _state = new JsonReaderState(_options);
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxTokenBytes + 1));
+    }
+
+    private enum Phase
+    {
+        BeforeRoot,
+        InRoot,
+        BeforeOutput,
+        InOutput,
+        InRow,
+        InMetadata,
+        Done,
+    }
+
+    /// <summary>Rows returned so far.</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Body bytes consumed so far.</summary>
+    public long BytesRead => _bytesBefore + _start;
+
+    /// <summary>Whether the body had an <c>output</c> array (known once <see cref="TryReadRow"/> returned false).</summary>
+    public bool SawOutput => _sawOutput;
+
+    /// <summary>Reads the next row; false at the clean end of a complete body.</summary>
+    public bool TryReadRow(out TObject row)
+    {
+        try
+        {
+            return TryReadRowCore(out row);
+        }
+        catch (JsonException e)
+        {
+            throw InvalidData(Describe(e), e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader reports invalid UTF-8 and impossible transcoding this way.
+            throw InvalidData("the body is not valid UTF-8 JSON: " + e.Message, e);
+        }
+        catch (ArgumentException e)
+        {
+            throw InvalidData("the body is not valid JSON: " + e.Message, e);
+        }
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = Array.Empty<byte>();
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private bool TryReadRowCore(out TObject row)
+    {
+        while (true)
+        {
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, _start, _end - _start), isFinalBlock: false, _state);
+            TObject? completed = null;
+            while (completed is null && reader.Read())
+            {
+                completed = Handle(ref reader);
+            }
+
+            _start += (int)reader.BytesConsumed;
+            _state = reader.CurrentState;
+            if (completed is not null)
+            {
+                RowsRead++;
+                row = completed;
+                return true;
+            }
+
+            if (_endOfStream)
+            {
+                return Finish(out row);
+            }
+
+            Refill();
+        }
+    }
+
+    private bool Finish(out TObject row)
+    {
+        row = null!;
+        if (_phase != Phase.Done)
+        {
+            throw new MeetEngageException(
+                FailureKind.Truncated,
+                "TruncatedResponse",
+                string.Format(CultureInfo.InvariantCulture, "The response ended before its JSON was complete, after {0} rows and {1} bytes.", RowsRead, BytesRead))
+            {
+                RowsWritten = RowsRead,
+            };
+        }
+
+        for (var i = _start; i < _end; i++)
+        {
+            if (!IsJsonWhitespace(_buffer[i]))
+            {
+                throw InvalidData("unexpected content after the end of the JSON body", null);
+            }
+        }
+
+        if (!_sawOutput && !_sawError)
+        {
+            throw InvalidData("the body has no 'output' array and no error", null);
+        }
+
+        return false;
+    }
+
+    private TObject? Handle(ref Utf8JsonReader reader)
+    {
+        var token = reader.TokenType;
+        switch (_phase)
+        {
+            case Phase.BeforeRoot:
+                if (token != JsonTokenType.StartObject)
+                {
+                    throw InvalidData("the body is not a JSON object", null);
+                }
+
+                _phase = Phase.InRoot;
+                return null;
+
+            case Phase.InRoot:
+                if (token == JsonTokenType.EndObject)
+                {
+                    _phase = Phase.Done;
+                    return null;
+                }
+
+                var name = reader.GetString()!;
+                if (name == "output")
+                {
+                    if (_sawOutput)
+                    {
+                        throw InvalidData("the body has more than one 'output' property", null);
+                    }
+
+                    _sawOutput = true;
+                    _phase = Phase.BeforeOutput;
+                }
+                else
+                {
+                    _sawError |= IsErrorName(name);
+                    _metadataName = name;
+                    _phase = Phase.InMetadata;
+                }
+
+                return null;
+
+            case Phase.BeforeOutput:
+                if (token != JsonTokenType.StartArray)
+                {
+                    throw InvalidData("'output' is " + Describe(token) + ", not an array", null);
+                }
+
+                _phase = Phase.InOutput;
+                return null;
+
+            case Phase.InOutput:
+                if (token == JsonTokenType.EndArray)
+                {
+                    _phase = Phase.InRoot;
+                    return null;
+                }
+
+                if (token != JsonTokenType.StartObject)
+                {
+                    throw InvalidData(string.Format(CultureInfo.InvariantCulture, "row {0} of 'output' is {1}, not an object", RowsRead + 1, Describe(token)), null);
+                }
+
+                _frames.Add(Frame.ForObject(_builder.NewObject()));
+                _phase = Phase.InRow;
+                return null;
+
+            case Phase.InRow:
+                return HandleInRow(ref reader);
+
+            case Phase.InMetadata:
+                HandleInMetadata(ref reader);
+                return null;
+
+            default:
+                // Utf8JsonReader itself rejects a second top-level value.
+                throw InvalidData("unexpected content after the end of the JSON body", null);
+        }
+    }
+
+    private TObject? HandleInRow(ref Utf8JsonReader reader)
+    {
+        if (!Accept(ref reader, out var finished))
+        {
+            return null;
+        }
+
+        // The row's own object has closed.
+        _phase = Phase.InOutput;
+        return (TObject)finished!;
+    }
+
+    private void HandleInMetadata(ref Utf8JsonReader reader)
+    {
+        if (_frames.Count == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            _observer?.OnMetadata(_metadataName!, ReadScalar(ref reader));
+            _phase = Phase.InRoot;
+            return;
+        }
+
+        if (Accept(ref reader, out var finished))
+        {
+            _observer?.OnMetadata(_metadataName!, finished);
+            _phase = Phase.InRoot;
+        }
+    }
+
+    /// <summary>
+    /// Feeds one token to the stack of open objects and arrays; returns true with the outermost
+    /// value when it closes. An explicit stack, so depth costs no call stack.
+    /// </summary>
+    private bool Accept(ref Utf8JsonReader reader, out object? finished)
+    {
+        finished = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                _frames.Add(Frame.ForObject(_builder.NewObject()));
+                return false;
+
+            case JsonTokenType.StartArray:
+                _frames.Add(Frame.ForArray());
+                return false;
+        }
+
+        var top = _frames[_frames.Count - 1];
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.PropertyName:
+                top.PendingName = _names.Get(ref reader);
+                _frames[_frames.Count - 1] = top;
+                return false;
+
+            case JsonTokenType.EndObject:
+            case JsonTokenType.EndArray:
+                _frames.RemoveAt(_frames.Count - 1);
+                var value = top.Complete();
+                if (_frames.Count == 0)
+                {
+                    finished = value;
+                    return true;
+                }
+
+                Store(value);
+                return false;
+
+            default:
+                Store(ReadScalar(ref reader));
+                return false;
+        }
+    }
+
+    private void Store(object? value)
+    {
+        var index = _frames.Count - 1;
+        var top = _frames[index];
+        if (top.Array is not null)
+        {
+            top.Array.Add(value);
+            return;
+        }
+
+        var name = top.PendingName!;
+        if (top.Seen.Add(name))
+        {
+            _builder.Add((TObject)top.Object!, name.Text, value);
+        }
+        else
+        {
+            _builder.Replace((TObject)top.Object!, name.Text, value);
+            if (!_reportedDuplicate)
+            {
+                _reportedDuplicate = true;
+                _observer?.OnAnomaly(string.Format(CultureInfo.InvariantCulture, "The response repeats the property '{0}' within one object (near row {1}); the last value was kept.", name.Text, RowsRead + 1));
+            }
+        }
+
+        _frames[index] = top;
+    }
+
+    private static object? ReadScalar(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.True:
+                return BoxedTrue;
+            case JsonTokenType.False:
+                return BoxedFalse;
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.Number:
+                return ReadNumber(ref reader);
+            default:
+                throw new JsonException("Unexpected token " + reader.TokenType.ToString());
+        }
+    }
+
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
+    /// <summary>
+    /// Integers become Int32 or Int64; other numbers Decimal when that keeps every digit
+    /// (so 4.25 exports as 4.25), else Double. A number no type can hold stays its text.
+    /// </summary>
+    internal static object ReadNumber(ref Utf8JsonReader reader)
+    {
+        if (reader.TryGetInt32(out var i))
+        {
+            return i;
+        }
+
+        if (reader.TryGetInt64(out var l))
+        {
+            return l;
+        }
+
+        var raw = reader.ValueSpan;
+        var hasExponent = raw.IndexOfAny((byte)'e', (byte)'E') >= 0;
+        if (!hasExponent && raw.Length <= 28 && reader.TryGetDecimal(out var m))
+        {
+            return m;
+        }
+
+        if (reader.TryGetDouble(out var d) && !double.IsInfinity(d))
+        {
+            return d;
+        }
+
+        return Encoding.UTF8.GetString(raw.ToArray());
+    }
+
+    private void Refill()
+    {
+        var remaining = _end - _start;
+        if (remaining > _maxTokenBytes)
+        {
+            throw InvalidData(string.Format(CultureInfo.InvariantCulture, "a single value is larger than {0:N0} bytes", _maxTokenBytes), null);
+        }
+
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, remaining);
+            _bytesBefore += _start;
+            _start = 0;
+            _end = remaining;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _maxTokenBytes + 1));
+            Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (read <= 0)
+        {
+            _endOfStream = true;
+        }
+        else
+        {
+            _end += read;
+        }
+    }
+
+    private MeetEngageException InvalidData(string problem, Exception? inner) =>
+        new(FailureKind.InvalidData, "InvalidResponse", string.Format(CultureInfo.InvariantCulture, "The response is not the JSON the API sends: {0} (at byte {1}, after {2} rows). It began: {3}", problem, BytesRead, RowsRead, Excerpt()), inner)
+        {
+            RowsWritten = RowsRead,
+        };
+
+    /// <summary>A short, printable excerpt of the body where reading stopped.</summary>
+    private string Excerpt()
+    {
+        if (_bytesBefore == 0)
+        {
+            TopUpForExcerpt();
+        }
+
+        var from = _bytesBefore == 0 ? 0 : _start;
+        var length = Math.Min(_end - from, ExcerptChars);
+        return Excerpts.Printable(new ArraySegment<byte>(_buffer, from, Math.Max(0, length)), ExcerptChars);
+    }
+
+    /// <summary>
+    /// When a body fails at its very start (an HTML page, say), reads a little more so the
+    /// message shows what it was. Bounded: a few reads, each already bounded by the stream.
+    /// </summary>
+    private void TopUpForExcerpt()
+    {
+        try
+        {
+            for (var reads = 0; reads < 16 && !_endOfStream && _end < ExcerptChars && _end < _buffer.Length; reads++)
+            {
+                var read = _stream.Read(_buffer, _end, Math.Min(_buffer.Length, ExcerptChars) - _end);
+                if (read <= 0)
+                {
+                    _endOfStream = true;
+                }
+                else
+                {
+                    _end += read;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or MeetEngageException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The excerpt is a courtesy; the error being reported is the real one.
+        }
+    }
+
+    private static string Describe(JsonException e)
+    {
+        // Utf8JsonReader's messages are precise but long; keep the first sentence.
+        var message = e.Message;
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return "malformed JSON: " + (cut > 0 ? message.Substring(0, cut) : message).TrimEnd();
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+
+    private static bool IsErrorName(string name) =>
+        string.Equals(name, "error", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "errors", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsJsonWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    /// <summary>An open object or array while its tokens arrive.</summary>
+    private struct Frame
+    {
+        public object? Object;
+        public List<object?>? Array;
+        public PropertyName? PendingName;
+        public SlotSet Seen;
+
+        public static Frame ForObject(object value) => new() { Object = value, Seen = new SlotSet() };
+
+        public static Frame ForArray() => new() { Array = new List<object?>() };
+
+        public readonly object? Complete() => Array is not null ? Array.ToArray() : Object;
+    }
+}
+
+/// <summary>A property name decoded once; <see cref="Slot"/> is shared by names equal ignoring case.</summary>
+internal sealed class PropertyName
+{
+    public PropertyName(string text, int slot)
+    {
+        Text = text;
+        Slot = slot;
+    }
+
+    public string Text { get; }
+
+    public int Slot { get; }
+}
+
+/// <summary>Names seen in one object; objects of up to 64 distinct names allocate nothing.</summary>
+internal struct SlotSet
+{
+    private ulong _low;
+    private HashSet<int>? _high;
+    private HashSet<string>? _uncached;
+
+    /// <summary>Adds the name; false when the object already had it (ignoring case).</summary>
+    public bool Add(PropertyName name)
+    {
+        var slot = name.Slot;
+        if (slot < 0)
+        {
+            return (_uncached ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(name.Text);
+        }
+
+        if (slot < 64)
+        {
+            var bit = 1UL << slot;
+            if ((_low & bit) != 0)
+            {
+                return false;
+            }
+
+            _low |= bit;
+            return true;
+        }
+
+        return (_high ??= new HashSet<int>()).Add(slot);
+    }
+}
+
+/// <summary>
+/// Decodes each distinct property name of a response once, keyed by its raw bytes, so a million
+/// rows with the same fifteen names cost fifteen strings.
+/// </summary>
+internal sealed class PropertyNameTable
+{
+    private const int MaxEntries = 4096;
+
+    private readonly Dictionary<int, List<(byte[] Raw, PropertyName Name)>> _byHash = new();
+    private readonly Dictionary<string, int> _slots = new(StringComparer.OrdinalIgnoreCase);
+    private int _count;
+
+    public PropertyName Get(ref Utf8JsonReader reader)
+    {
+        var raw = reader.ValueSpan;
+        var hash = Hash(raw);
+        if (_byHash.TryGetValue(hash, out var bucket))
+        {
+            foreach (var entry in bucket)
+            {
+                if (raw.SequenceEqual(entry.Raw))
+                {
+                    return entry.Name;
+                }
+            }
+        }
+
+        var text = reader.GetString()!;
+
+        // A hostile body could name every property differently: past a bound, stop caching
+        // (slot -1 makes the object track such names itself) and keep working.
+        if (_count >= MaxEntries)
+        {
+            return new PropertyName(text, _slots.TryGetValue(text, out var known) ? known : -1);
+        }
+
+        if (!_slots.TryGetValue(text, out var slot))
+        {
+            slot = _slots.Count;
+            _slots.Add(text, slot);
+        }
+
+        var name = new PropertyName(text, slot);
+        if (bucket is null)
+        {
+            bucket = new List<(byte[], PropertyName)>(1);
+            _byHash.Add(hash, bucket);
+        }
+
+        bucket.Add((raw.ToArray(), name));
+        _count++;
+        return name;
+    }
+
+    private static int Hash(ReadOnlySpan<byte> raw)
+    {
+        // FNV-1a: fast, and good enough for the handful of names a response has.
+        var hash = 2166136261u;
+        foreach (var b in raw)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)hash;
+    }
+}

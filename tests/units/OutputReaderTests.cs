@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using MeetEngage.Json;
+using Xunit;
+
+namespace MeetEngage.Tests;
+
+public class OutputReaderTests
+{
+    private const string Body = """
+        {"meta":{"generated":"2024-06-01"},"warnings":["slow"],
+         "output":[
+          {"Device":"Mobile","EmailAddress":"tim@example.com","AttendedOnlineLiveChat":"123456789","Registered":false,"Country":"GB"},
+          {"Device":"Tablet","Registered":true,"Sessions":3,"Score":4.25,"Big":9007199254740993,"Huge":123456789012345678901234567890123,"Tiny":1e-30,"Notes":null,
+           "Text":"He said \"hi\", then\nleft \u00e9 Zoë 日本 😀","Details":{"Source":"LinkedIn","Campaign":{"Name":"Spring","Id":7}},"Answers":[1,"two",null,true,2.5,[],{}]},
+          {}
+         ],
+         "after":1}
+        """;
+
+    [Fact]
+    public void Reads_rows_in_order_with_the_API_property_order_and_mapped_types()
+    {
+        var (rows, observer) = ReadAll(Encoding.UTF8.GetBytes(Body), _ => 4096);
+
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(new[] { "Device", "EmailAddress", "AttendedOnlineLiveChat", "Registered", "Country" }, rows[0].Names);
+        Assert.Equal("123456789", rows[0]["AttendedOnlineLiveChat"]);
+        Assert.Equal(false, rows[0]["Registered"]);
+        var second = rows[1];
+        Assert.IsType<int>(second["Sessions"]);
+        Assert.Equal(4.25m, second["Score"]);
+        Assert.Equal(9007199254740993L, second["Big"]);
+        Assert.IsType<double>(second["Huge"]);
+        Assert.Equal(1e-30, second["Tiny"]);
+        Assert.Null(second["Notes"]);
+        Assert.Equal("He said \"hi\", then\nleft é Zoë 日本 😀", second["Text"]);
+        var details = Assert.IsType<Row>(second["Details"]);
+        Assert.Equal("LinkedIn", details["Source"]);
+        Assert.Equal(7, Assert.IsType<Row>(details["Campaign"])["Id"]);
+        var answers = Assert.IsType<object[]>(second["Answers"]);
+        Assert.Equal(new object?[] { 1, "two", null, true, 2.5m }, answers.Take(5));
+        Assert.Empty(Assert.IsType<object[]>(answers[5]));
+        Assert.Empty(Assert.IsType<Row>(answers[6]).Properties);
+        Assert.Empty(rows[2].Properties);
+        Assert.Equal(new[] { "meta", "warnings", "after" }, observer.Metadata.Select(m => m.Name));
+    }
+
+    public static IEnumerable<object[]> ChunkSizes() => new[] { 1, 2, 3, 5, 7, 13, 64, 100, 1000 }.Select(size => new object[] { size });
+
+    [Theory]
+    [MemberData(nameof(ChunkSizes))]
+    public void The_same_rows_come_out_whatever_the_read_sizes(int chunk)
+    {
+        var bytes = Encoding.UTF8.GetBytes(Body);
+        var expected = Render(ReadAll(bytes, _ => bytes.Length).Rows);
+
+        Assert.Equal(expected, Render(ReadAll(bytes, _ => chunk).Rows));
+    }
+
+    [Fact]
+    public void The_same_rows_come_out_for_every_split_into_two_reads()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Body);
+        var expected = Render(ReadAll(bytes, _ => bytes.Length).Rows);
+        for (var split = 1; split < bytes.Length; split++)
+        {
+            var first = split;
+            Assert.Equal(expected, Render(ReadAll(bytes, read => read == 0 ? first : bytes.Length).Rows));
+        }
+    }
+
+    [Fact]
+    public void A_buffer_much_larger_than_the_initial_one_streams_every_row()
+    {
+        var body = new StringBuilder("{\"output\":[");
+        for (var i = 0; i < 20000; i++)
+        {
+            body.Append(i == 0 ? string.Empty : ",").Append("{\"Id\":").Append(i).Append(",\"Name\":\"row ").Append(i).Append("\"}");
+        }
+
+        body.Append("]}");
+        var (rows, _) = ReadAll(Encoding.UTF8.GetBytes(body.ToString()), read => 1000 + (read * 37 % 5000));
+
+        Assert.Equal(20000, rows.Count);
+        Assert.Equal(Enumerable.Range(0, 20000), rows.Select(r => (int)r["Id"]!));
+    }
+
+    [Fact]
+    public void A_value_longer_than_the_initial_buffer_is_read_whole()
+    {
+        var text = new string('x', 300_000);
+        var (rows, _) = ReadAll(Encoding.UTF8.GetBytes("{\"output\":[{\"Long\":\"" + text + "\"}]}"), _ => 7000);
+
+        Assert.Equal(text, rows.Single()["Long"]);
+    }
+
+    [Theory]
+    [InlineData("{\"output\":[{\"a\":1},{\"b\":", 1)]
+    [InlineData("{\"output\":[{\"a\":1}", 1)]
+    [InlineData("{\"output\":[", 0)]
+    [InlineData("{\"output\":[{\"a\":1},{\"b\":2}]", 2)]
+    [InlineData("", 0)]
+    public void A_body_that_ends_early_is_a_truncation_error_that_counts_the_rows(string body, int rowsBefore)
+    {
+        var reader = new OutputReader<Row>(new MemoryStream(Encoding.UTF8.GetBytes(body)), new RowBuilder());
+        var rows = 0;
+        var error = Assert.Throws<MeetEngageException>(() =>
+        {
+            while (reader.TryReadRow(out _))
+            {
+                rows++;
+            }
+        });
+
+        Assert.Equal(FailureKind.Truncated, error.Kind);
+        Assert.Equal(rowsBefore, rows);
+        Assert.Equal(rowsBefore, error.RowsWritten);
+        Assert.Contains(rowsBefore + " rows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<html><body>502 Bad Gateway</body></html>", "'<html><body>502 Bad Gateway")]
+    [InlineData("{\"output\":{\"a\":1}}", "not an array")]
+    [InlineData("{\"output\":[1,\"x\"]}", "row 1 of 'output' is a number")]
+    [InlineData("{\"output\":[{\"a\":1},[2]]}", "row 2 of 'output' is an array")]
+    [InlineData("{\"something\":\"else\"}", "no 'output' array")]
+    [InlineData("[{\"a\":1}]", "not a JSON object")]
+    [InlineData("{\"output\":[]} trailing", "")]
+    [InlineData("{\"output\":[{\"a\":tru}]}", "malformed JSON")]
+    [InlineData("{\"output\":[],\"output\":[]}", "more than one 'output'")]
+    public void A_body_that_is_not_the_API_shape_is_an_InvalidData_error(string body, string expected)
+    {
+        var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body), _ => 3));
+
+        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Equal("InvalidResponse", error.ErrorId);
+        Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public void Invalid_UTF8_in_a_value_is_an_InvalidData_error()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"output\":[{\"a\":\"xx\"}]}");
+        bytes[17] = 0xFF;
+
+        var error = Assert.Throws<MeetEngageException>(() => ReadAll(bytes, _ => 64));
+
+        Assert.Equal(FailureKind.InvalidData, error.Kind);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_the_bound_is_an_InvalidData_error_not_a_stack_overflow()
+    {
+        var body = "{\"output\":[{\"a\":" + new string('[', 100_000) + new string(']', 100_000) + "}]}";
+
+        var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body), _ => 8192));
+
+        Assert.Equal(FailureKind.InvalidData, error.Kind);
+    }
+
+    [Fact]
+    public void A_single_value_larger_than_the_bound_is_an_InvalidData_error()
+    {
+        var body = "{\"output\":[{\"a\":\"" + new string('x', 200_000) + "\"}]}";
+        var reader = new OutputReader<Row>(new MemoryStream(Encoding.UTF8.GetBytes(body)), new RowBuilder(), maxTokenBytes: 65_536);
+
+        var error = Assert.Throws<MeetEngageException>(() => reader.TryReadRow(out _));
+
+        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Contains("larger than", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_error_body_without_output_reports_the_error_and_no_rows()
+    {
+        var (rows, observer) = ReadAll(Encoding.UTF8.GetBytes("{\"error\":\"Unknown data method\"}"), _ => 5);
+
+        Assert.Empty(rows);
+        Assert.Equal(("error", (object?)"Unknown data method"), observer.Metadata.Single());
+    }
+
+    [Fact]
+    public void A_repeated_name_keeps_the_last_value_in_the_first_position_and_is_reported_once()
+    {
+        var (rows, observer) = ReadAll(Encoding.UTF8.GetBytes("{\"output\":[{\"a\":1,\"b\":2,\"A\":3},{\"a\":1,\"a\":2}]}"), _ => 5);
+
+        Assert.Equal("{a:Int32:3,b:Int32:2}", rows[0].ToString());
+        Assert.Equal("{a:Int32:2}", rows[1].ToString());
+        Assert.Single(observer.Anomalies);
+    }
+
+    [Fact]
+    public void Escaped_property_names_are_decoded_and_reused()
+    {
+        var (rows, _) = ReadAll(Encoding.UTF8.GetBytes("{\"output\":[{\"caf\\u00e9\":1},{\"caf\\u00e9\":2}]}"), _ => 4);
+
+        Assert.All(rows, row => Assert.Equal("café", row.Names.Single()));
+        Assert.Same(rows[0].Names.Single(), rows[1].Names.Single());
+    }
+
+    internal static (List<Row> Rows, RecordingObserver Observer) ReadAll(byte[] bytes, Func<int, int> chunkAt)
+    {
+        var observer = new RecordingObserver();
+        using var reader = new OutputReader<Row>(new ChunkedStream(bytes, chunkAt), new RowBuilder(), observer);
+        var rows = new List<Row>();
+        while (reader.TryReadRow(out var row))
+        {
+            rows.Add(row);
+        }
+
+        return (rows, observer);
+    }
+
+    private static string Render(IEnumerable<Row> rows) => string.Join("\n", rows.Select(r => r.ToString()));
+}
