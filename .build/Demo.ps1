@@ -21,7 +21,7 @@ try {
 
     Write-Host '==> Connect-MeetEngage -Account demo' -ForegroundColor Cyan
     $session = Connect-MeetEngage -Account demo -Credential $credential -BaseUri $simulator.BaseUri -PassThru
-    $session | Format-Table | Out-String | Write-Host
+    $session | Format-List | Out-String | Write-Host
 
     Write-Host '==> Test-MeetEngageAccess -Detailed' -ForegroundColor Cyan
     $access = Test-MeetEngageAccess -Detailed

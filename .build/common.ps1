@@ -17,10 +17,11 @@ function Get-PinnedVersion([string] $Package) {
     $item.Version
 }
 
+# Plain functions (no param block), so that dotnet's own -o and -c reach it untouched.
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    $Arguments = [string[]] $args
     Write-Host "dotnet $($Arguments -join ' ')" -ForegroundColor DarkGray
-    & dotnet @Arguments
+    & dotnet @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE." }
 }
 
@@ -34,7 +35,7 @@ function Get-PwshInvocation {
 }
 
 function Invoke-Pwsh {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    $Arguments = [string[]] $args
     $pwsh = Get-PwshInvocation
     $all = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive') + $Arguments
     & $pwsh.FilePath @all
@@ -111,7 +112,7 @@ function Invoke-AllTests([string] $ModuleManifest) {
     Write-Step 'Unit tests (xunit)'
     $unit = @{ Passed = 0; Failed = 0; Skipped = 0 }
     & dotnet test (Join-Path $Root 'tests/units/MeetEngage.Tests.csproj') -c $Configuration --nologo `
-        --logger 'trx;LogFileName=units.trx' --logger 'console;verbosity=minimal' --results-directory $results
+        --logger 'trx;LogFileName=units.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
     $trx = Join-Path $results 'units.trx'
     if (Test-Path $trx) {
         [xml] $report = Get-Content -Raw $trx
@@ -129,11 +130,13 @@ function Invoke-AllTests([string] $ModuleManifest) {
     $pester = Restore-Pester
     $pesterJson = Join-Path $results 'pester.json'
     Invoke-Pwsh -File (Join-Path $Root 'tests/Invoke-Tests.ps1') -PesterManifest $pester -ModuleManifest $ModuleManifest `
-        -SimulatorPath (Get-SimulatorPath) -ResultFolder $results
+        -SimulatorPath (Get-SimulatorPath) -ResultFolder $results | Out-Host
     $behaviour = @{ Passed = 0; Failed = 1; Skipped = 0 }
     if (Test-Path $pesterJson) {
         $counts = Get-Content -Raw $pesterJson | ConvertFrom-Json
-        $behaviour = @{ Passed = [int] $counts.Passed; Failed = [int] $counts.Failed; Skipped = [int] $counts.Skipped }
+        if ($null -ne $counts.Passed -and $null -ne $counts.Failed) {
+            $behaviour = @{ Passed = [int] $counts.Passed; Failed = [int] $counts.Failed; Skipped = [int] $counts.Skipped }
+        }
     }
 
     $passed = $unit.Passed + $behaviour.Passed

@@ -38,7 +38,9 @@ function Add-SimulatorFault($Simulator, [hashtable[]] $Fault) {
 }
 
 function Get-SimulatorRequest($Simulator) {
-    @(Invoke-RestMethod -Uri "$($Simulator.ServerUri)/_sim/requests")
+    # Invoke-RestMethod hands a JSON array over as one object; piping it unrolls the requests.
+    $requests = Invoke-RestMethod -Uri "$($Simulator.ServerUri)/_sim/requests"
+    $requests | ForEach-Object { $_ }
 }
 
 # Runs a script in a fresh pwsh with the module imported; returns its output (text).

@@ -522,7 +522,7 @@ internal sealed class MeetEngageClient : IDisposable
                     if (document.RootElement.TryGetProperty(name, out var value))
                     {
                         var text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
-                        return Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes(text ?? string.Empty)), 300).Trim('\'');
+                        return Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes(text ?? string.Empty)), 300, quoted: false);
                     }
                 }
             }

@@ -6,11 +6,11 @@ namespace MeetEngage.Json;
 /// <summary>Short, printable, single-line excerpts of untrusted bytes for error messages.</summary>
 internal static class Excerpts
 {
-    public static string Printable(ArraySegment<byte> bytes, int maxChars)
+    public static string Printable(ArraySegment<byte> bytes, int maxChars, bool quoted = true)
     {
         if (bytes.Array is null || bytes.Count == 0)
         {
-            return "(nothing)";
+            return quoted ? "(nothing)" : string.Empty;
         }
 
         // Decoding replaces invalid UTF-8 with U+FFFD instead of throwing.
@@ -27,6 +27,7 @@ internal static class Excerpts
             builder.Append(char.IsControl(c) ? ' ' : c);
         }
 
-        return "'" + builder.ToString().Trim() + "'";
+        var excerpt = builder.ToString().Trim();
+        return quoted ? "'" + excerpt + "'" : excerpt;
     }
 }
