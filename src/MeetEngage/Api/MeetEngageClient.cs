@@ -26,6 +26,9 @@ internal interface IClientObserver : IOutputObserver
 
     /// <summary>The client is about to wait (throttling or backoff) for this long.</summary>
     void Waiting(TimeSpan delay, string reason);
+
+    /// <summary>A body is being read: rows and bytes so far (called every few thousand rows).</summary>
+    void Reading(long rows, long bytes);
 }
 
 /// <summary>Running totals of one client, shown on the session.</summary>
@@ -77,6 +80,9 @@ internal sealed class AccessCheck
 internal sealed class MeetEngageClient : IDisposable
 {
     private const int MaxRedirects = 5;
+
+    /// <summary>Rows between progress reports, less one (a mask: reports every 2048 rows).</summary>
+    private const long ProgressRowInterval = 2047;
     private const int MaxErrorBodyBytes = 8 * 1024;
 
     private static readonly string UserAgent = "MeetEngage/" + (typeof(MeetEngageClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0");
@@ -199,6 +205,11 @@ internal sealed class MeetEngageClient : IDisposable
                         break;
                     }
 
+                    if ((reader.RowsRead & ProgressRowInterval) == 0)
+                    {
+                        observer.Reading(reader.RowsRead, reader.BytesRead);
+                    }
+
                     yield return row!;
                 }
             }
@@ -214,6 +225,21 @@ internal sealed class MeetEngageClient : IDisposable
                 yield break;
             }
         }
+    }
+
+    /// <summary>
+    /// The least time before the last of <paramref name="requests"/> more requests may start,
+    /// as the key's limiter stands now: what a time-left estimate must not undercut.
+    /// </summary>
+    public TimeSpan MinimumTimeFor(int requests)
+    {
+        if (requests <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var windows = (requests - 1) / _limiter.Limit;
+        return _limiter.NextDelay + TimeSpan.FromTicks((_limiter.Window + _limiter.Guard).Ticks * windows);
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
@@ -8,12 +9,17 @@ using MeetEngage.Json;
 
 namespace MeetEngage.Commands;
 
-[Cmdlet(VerbsCommon.Get, "MeetEngageData")]
+[Cmdlet(VerbsCommon.Get, "MeetEngageData", DefaultParameterSetName = AllPropertiesSet)]
 [OutputType(typeof(PSObject))]
 public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
 {
+    private const string AllPropertiesSet = "AllProperties";
+    private const string PropertySet = "Property";
+    private const string NormalizeSet = "NormalizeProperties";
+
     private long _fromMilliseconds;
     private long _toMilliseconds;
+    private string[]? _property;
 
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotWhiteSpace]
@@ -27,8 +33,21 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     public DateTime? To { get; set; }
 
     [Parameter]
+    [ValidateRange(1, 3660)]
+    public int ChunkDays { get; set; }
+
+    [Parameter(ParameterSetName = PropertySet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Property { get; set; } = null!;
+
+    [Parameter(ParameterSetName = NormalizeSet, Mandatory = true)]
+    public SwitchParameter NormalizeProperties { get; set; }
+
+    [Parameter]
     [ValidateNotNull]
     public MeetEngageSession? Session { get; set; }
+
+    private bool Chunked => ChunkDays > 0;
 
     protected override void BeginProcessing()
     {
@@ -44,11 +63,17 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
 
         if (_fromMilliseconds > _toMilliseconds)
         {
-            var error = new MeetEngageException(
-                FailureKind.InvalidArgument,
-                "FromAfterTo",
-                string.Format(CultureInfo.InvariantCulture, "-From ({0:yyyy-MM-dd HH:mm:ss}Z) is after -To ({1:yyyy-MM-dd HH:mm:ss}Z); nothing was requested.", ApiDates.FromUnixMilliseconds(_fromMilliseconds), ApiDates.FromUnixMilliseconds(_toMilliseconds)));
-            ThrowTerminatingError(ToErrorRecord(error, From));
+            Refuse("FromAfterTo", string.Format(CultureInfo.InvariantCulture, "-From ({0:yyyy-MM-dd HH:mm:ss}Z) is after -To ({1:yyyy-MM-dd HH:mm:ss}Z); nothing was requested.", ApiDates.FromUnixMilliseconds(_fromMilliseconds), ApiDates.FromUnixMilliseconds(_toMilliseconds)), From);
+        }
+
+        if (Chunked && From is null)
+        {
+            Refuse("ChunkDaysNeedsFrom", "-ChunkDays splits the range from -From to -To into chunks: give -From as well (the API's data has no known start).", ChunkDays);
+        }
+
+        if (ParameterSetName == PropertySet)
+        {
+            _property = RowShape.Distinct(Property);
         }
     }
 
@@ -56,23 +81,110 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     {
         var session = ResolveSession(Session);
         session.RememberDataMethod(DataMethod);
-        var query = new DataQuery(session.Account, DataMethod, _fromMilliseconds, _toMilliseconds);
-        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Reading '{0}' for account '{1}', {2:yyyy-MM-dd HH:mm:ss}Z to {3:yyyy-MM-dd HH:mm:ss}Z (the API widens these to whole UTC days).", DataMethod, session.Account, ApiDates.FromUnixMilliseconds(_fromMilliseconds), ApiDates.FromUnixMilliseconds(_toMilliseconds)));
-        foreach (var row in session.Client.ReadOrganisationData(query, PSObjectRowBuilder.Instance, new DataObserver(this), CancelToken))
+        var ranges = Chunked
+            ? DateChunks.Plan(_fromMilliseconds, _toMilliseconds, ChunkDays)
+            : new[] { new DateRange(_fromMilliseconds, _toMilliseconds) };
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Reading '{0}' for account '{1}', {2:yyyy-MM-dd HH:mm:ss}Z to {3:yyyy-MM-dd HH:mm:ss}Z (the API widens these to whole UTC days){4}.", DataMethod, session.Account, ApiDates.FromUnixMilliseconds(_fromMilliseconds), ApiDates.FromUnixMilliseconds(_toMilliseconds), Chunked ? string.Format(CultureInfo.InvariantCulture, " in {0} chunks of {1} days", ranges.Count, ChunkDays) : string.Empty));
+
+        var progress = new DataProgress(this, session.Client, DataMethod, ranges.Count);
+        var observer = new DataObserver(this, progress);
+        var held = NormalizeProperties ? new List<PSObject>() : null;
+        long rows = 0;
+        try
         {
-            WriteObject(row);
+            for (var i = 0; i < ranges.Count; i++)
+            {
+                var range = ranges[i];
+                progress.ChunkStarted(i, range, rows);
+                var query = new DataQuery(session.Account, DataMethod, range.FromMilliseconds, range.ToMilliseconds);
+                try
+                {
+                    foreach (var row in session.Client.ReadOrganisationData(query, PSObjectRowBuilder.Instance, observer, CancelToken))
+                    {
+                        rows++;
+                        if (held is not null)
+                        {
+                            held.Add(row);
+                        }
+                        else
+                        {
+                            WriteObject(_property is null ? row : RowShape.Project(row, _property));
+                        }
+                    }
+                }
+                catch (MeetEngageException e) when (Chunked && !IsTerminating(e))
+                {
+                    // One failed chunk must not cost the others: report its exact range and go on.
+                    WriteError(ChunkError(e, i, ranges.Count, range));
+                }
+            }
         }
+        finally
+        {
+            // Rows already read are written even when a later failure ends the command.
+            if (held is not null && !CancelToken.IsCancellationRequested)
+            {
+                WriteNormalized(held);
+            }
+
+            progress.Complete();
+        }
+
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "'{0}': {1:N0} rows in all.", DataMethod, rows));
     }
 
     internal override object? TargetFor(MeetEngageException exception) => DataMethod;
 
-    /// <summary>Sends what the body carries beside 'output' to the matching stream.</summary>
+    private void WriteNormalized(List<PSObject> held)
+    {
+        var columns = RowShape.Union(held);
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "-NormalizeProperties: {0} rows with the {1} columns {2}.", held.Count, columns.Count, string.Join(", ", columns)));
+        foreach (var row in held)
+        {
+            WriteObject(RowShape.Project(row, columns));
+        }
+    }
+
+    private ErrorRecord ChunkError(MeetEngageException e, int index, int count, DateRange range)
+    {
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Chunk {0} of {1} ({2:yyyy-MM-dd} to {3:yyyy-MM-dd} UTC) failed: {4} Re-run just this range with -From {2:yyyy-MM-dd} -To {3:yyyy-MM-dd}.",
+            index + 1,
+            count,
+            range.From,
+            range.To,
+            e.Message);
+        var chunkFailure = new MeetEngageException(e.Kind, e.ErrorId, message, e)
+        {
+            StatusCode = e.StatusCode,
+            RequestUri = e.RequestUri,
+            RowsWritten = e.RowsWritten,
+        };
+        var target = new PSObject();
+        target.Properties.Add(new PSNoteProperty("DataMethod", DataMethod));
+        target.Properties.Add(new PSNoteProperty("From", range.From));
+        target.Properties.Add(new PSNoteProperty("To", range.To));
+        return ToErrorRecord(chunkFailure, target);
+    }
+
+    private void Refuse(string errorId, string message, object? target) =>
+        ThrowTerminatingError(ToErrorRecord(new MeetEngageException(FailureKind.InvalidArgument, errorId, message), target));
+
+    /// <summary>Sends what the body carries beside 'output' to the matching stream, and drives progress.</summary>
     private sealed class DataObserver : StreamObserver
     {
-        public DataObserver(MeetEngageCmdlet cmdlet)
+        private readonly DataProgress _progress;
+
+        public DataObserver(MeetEngageCmdlet cmdlet, DataProgress progress)
             : base(cmdlet)
         {
+            _progress = progress;
         }
+
+        public override void Waiting(TimeSpan delay, string reason) => _progress.Waiting(delay, reason);
+
+        public override void Reading(long rows, long bytes) => _progress.Rows(rows, bytes);
 
         public override void OnMetadata(string name, object? value)
         {

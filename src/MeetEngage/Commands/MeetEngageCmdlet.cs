@@ -130,6 +130,10 @@ public abstract class MeetEngageCmdlet : PSCmdlet, IDisposable
         {
         }
 
+        public virtual void Reading(long rows, long bytes)
+        {
+        }
+
         public virtual void OnMetadata(string name, object? value) =>
             Cmdlet.WriteVerbose("The response also carried '" + name + "'.");
 
