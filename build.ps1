@@ -5,6 +5,7 @@
 .DESCRIPTION
     Build   compiles the module into output/MeetEngage/<version>/ (version read from MeetEngage.psd1)
             and the simulator into output/simulator/.
+    Docs    compiles the help in docs/en-US into output/MeetEngage/<version>/en-US/ (Build does too).
     Test    builds, runs the xunit suite and the Pester suite (in a child pwsh, against the built
             module and the simulator), then prints one line "N passed, N failed" over all suites.
     Demo    builds, starts the simulator, connects, tests access, exports data to a CSV under
@@ -16,7 +17,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Docs', 'Demo', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -36,6 +37,9 @@ switch ($Task) {
     }
     'Build' {
         $null = Invoke-Build
+    }
+    'Docs' {
+        & (Join-Path $Root '.build/Docs.ps1') -ModuleFolder (Get-ModuleFolder)
     }
     'Test' {
         $module = Invoke-Build
