@@ -63,6 +63,19 @@ Describe 'Get-MeetEngageData -ChunkDays' {
         $result.Progress[-1].RecordType | Should -Be 'Completed'
     }
 
+    It 'shows rows and bytes for a single long download, at most a few updates a second, and completes it' {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $result = Invoke-WithStreams "Get-MeetEngageData bulk_400000 -Session `$Session | Measure-Object | ForEach-Object Count" $script:Session
+        $seconds = $clock.Elapsed.TotalSeconds
+
+        $result.Output | Should -Be 400000
+        $reading = @($result.Progress | Where-Object RecordType -eq 'Processing')
+        $reading.Count | Should -BeGreaterThan 0
+        $reading.Count | Should -BeLessOrEqual ([math]::Ceiling($seconds * 4) + 1)
+        $reading[-1].StatusDescription | Should -Match '^[\d,]+ rows, [\d.]+ MB so far$'
+        $result.Progress[-1].RecordType | Should -Be 'Completed'
+    }
+
     It 'names the exact range of a chunk that fails after retries, and the other chunks still return rows' {
         $session = Connect-MeetEngage -Account demo -Credential (New-TestCredential 'chunk-key' 'chunk-secret') -BaseUri $script:Simulator.BaseUri -SkipValidation -PassThru -MaximumRetryCount 1
         Add-SimulatorFault $script:Simulator @{ kind = 'status'; status = 500; count = 2 }

@@ -264,6 +264,11 @@ internal sealed class MeetEngageClient : IDisposable
                 Credentials = options.ProxyCredential,
             };
         }
+        else if (options.ProxyCredential is not null)
+        {
+            // No -Proxy: the system or environment proxy applies, with these credentials.
+            handler.DefaultProxyCredentials = options.ProxyCredential;
+        }
         else if (options.ProxyUseDefaultCredentials)
         {
             handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;

@@ -24,7 +24,7 @@ internal sealed class DataProgress
     private readonly string _activity;
     private readonly int _chunks;
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
-    private TimeSpan _lastWritten = TimeSpan.MinValue;
+    private TimeSpan _lastWritten;
     private bool _written;
     private int _chunk;
     private DateRange _range;
@@ -84,7 +84,7 @@ internal sealed class DataProgress
             return;
         }
 
-        if (!force && now - _lastWritten < MinimumInterval)
+        if (!force && _written && now - _lastWritten < MinimumInterval)
         {
             return;
         }

@@ -32,10 +32,6 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     [Parameter]
     public DateTime? To { get; set; }
 
-    [Parameter]
-    [ValidateRange(1, 3660)]
-    public int ChunkDays { get; set; }
-
     [Parameter(ParameterSetName = PropertySet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string[] Property { get; set; } = null!;
@@ -46,6 +42,10 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     [Parameter]
     [ValidateNotNull]
     public MeetEngageSession? Session { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 3660)]
+    public int ChunkDays { get; set; }
 
     private bool Chunked => ChunkDays > 0;
 
