@@ -5,8 +5,11 @@
 .DESCRIPTION
     Build   compiles the module into output/MeetEngage/<version>/ (version read from MeetEngage.psd1)
             and the simulator into output/simulator/.
-    Test    builds, runs the xunit suite and the Pester suite (in a child pwsh, against the built
-            module and the simulator), then prints one line "N passed, N failed" over all suites.
+    Package builds, then makes output/repository/MeetEngage.<version>.nupkg with PSResourceGet's
+            Publish-PSResource (as gallery modules are made) and output/MeetEngage-<version>.zip
+            (MeetEngage/ at its root, for Azure Automation's module import).
+    Test    builds and packages, runs the xunit suite and the Pester suite (in a child pwsh, against
+            the built module and the simulator), then prints one line "N passed, N failed" over all suites.
     Demo    builds, starts the simulator, connects, tests access, exports data to a CSV under
             output/, prints the row count and path, and stops the simulator.
     Clean   removes output/ and every bin/ and obj/ folder.
@@ -16,7 +19,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -29,6 +32,7 @@ Set-StrictMode -Version Latest
 $Root = $PSScriptRoot
 $Output = Join-Path $Root 'output'
 . (Join-Path $Root '.build/common.ps1')
+. (Join-Path $Root '.build/Package.ps1')
 
 switch ($Task) {
     'Clean' {
@@ -37,8 +41,14 @@ switch ($Task) {
     'Build' {
         $null = Invoke-Build
     }
+    'Package' {
+        $module = Invoke-Build
+        $null = Invoke-Package -ModuleManifest $module
+    }
     'Test' {
         $module = Invoke-Build
+        # The package tests install the .nupkg and import the zip this makes.
+        $null = Invoke-Package -ModuleManifest $module
         $failed = Invoke-AllTests -ModuleManifest $module
         if ($failed -gt 0) { exit 1 }
     }
