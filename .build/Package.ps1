@@ -61,7 +61,9 @@ function Update-BuiltReleaseNotes([string] $ManifestPath, [string] $ChangelogPat
 # Publish-PSResource to a local file repository, registered under a unique name and removed
 # afterwards. It runs in a child PowerShell whose PSResourceGet settings live under output/
 # (XDG_DATA_HOME, honoured on Linux and macOS), so the user's own repository list is not even
-# read; on Windows the unregistering in 'finally' is what leaves it as it was.
+# read; on Windows the unregistering in 'finally' is what leaves it as it was. $StateFolder must
+# exist: .NET ignores an XDG_DATA_HOME that does not, and PSResourceGet would then write to the
+# working directory.
 function Publish-ModuleNupkg([string] $ModuleFolder, [string] $RepositoryFolder, [string] $StateFolder) {
     $name = 'MeetEngage-Package-' + [guid]::NewGuid().ToString('n')
     $quote = { param([string] $text) "'" + $text.Replace("'", "''") + "'" }

@@ -263,7 +263,10 @@ Describe 'The .nupkg' {
         $null = New-Item -ItemType Directory $script:Installed
         $repositoryName = 'MeetEngage-Tests-' + [guid]::NewGuid().ToString('n')
         $repositoryFolder = Split-Path $script:Nupkg -Parent
-        $script:SaveResult = Invoke-CleanPwsh -Environment @{ XDG_DATA_HOME = (Join-Path $TestDrive 'psresourceget') } -Script @"
+        # .NET ignores an XDG_DATA_HOME that does not exist (PSResourceGet would then write to
+        # the working directory), so the folder is made first.
+        $settings = New-Item -ItemType Directory (Join-Path $TestDrive 'psresourceget')
+        $script:SaveResult = Invoke-CleanPwsh -Environment @{ XDG_DATA_HOME = $settings.FullName } -Script @"
 Register-PSResourceRepository -Name '$repositoryName' -Uri '$repositoryFolder' -Trusted
 try {
     `$found = Find-PSResource -Name MeetEngage -Repository '$repositoryName'
