@@ -3,7 +3,8 @@
 # plain PowerShell that parses in 5.1. Expects $Root and $Output from build.ps1.
 
 # The body of CHANGELOG.md's section for a version ('## [0.1.0] - date', '## 0.1.0' or
-# '## v0.1.0'), up to the next heading of the same or a higher level; $null when there is none.
+# '## v0.1.0'), up to the next heading of the same or a higher level, without the link reference
+# definitions ('[0.1.0]: https://...') Keep a Changelog puts at the end; $null when there is none.
 function Get-ChangelogSection([string] $Path, [string] $Version) {
     if (-not (Test-Path -LiteralPath $Path)) { return $null }
     $heading = '^##\s+\[?v?' + [regex]::Escape($Version) + '\]?(\s|$)'
@@ -14,6 +15,7 @@ function Get-ChangelogSection([string] $Path, [string] $Version) {
             continue
         }
         if ($line -match '^#{1,2}\s') { break }
+        if ($line -match '^\s{0,3}\[[^\]]+\]:\s*\S') { continue }
         $section.Add($line)
     }
     if ($null -eq $section) { return $null }

@@ -174,13 +174,16 @@ Describe 'Release notes from CHANGELOG.md' {
             "- Chunked exports, with the user's progress bar."
             ''
             '## 0.1.0'
-            '- First release.'
+            '- First release, see [the docs][docs].'
+            ''
+            '[0.2.0]: https://example.invalid/compare/0.1.0...0.2.0'
+            '[docs]: https://example.invalid/docs'
         ) -join "`n"
     }
 
     It 'reads the section of <Version>' -TestCases @(
         @{ Version = '0.2.0'; Expected = "### Added`n- Chunked exports, with the user's progress bar." }
-        @{ Version = '0.1.0'; Expected = '- First release.' }
+        @{ Version = '0.1.0'; Expected = '- First release, see [the docs][docs].' }
         @{ Version = '0.3.0'; Expected = $null }
         @{ Version = '0.2'; Expected = $null }
     ) {
