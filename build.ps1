@@ -6,8 +6,11 @@
     Build   compiles the module into output/MeetEngage/<version>/ (version read from MeetEngage.psd1)
             and the simulator into output/simulator/.
     Docs    compiles the help in docs/en-US into output/MeetEngage/<version>/en-US/ (Build does too).
-    Test    builds, runs the xunit suite and the Pester suite (in a child pwsh, against the built
-            module and the simulator), then prints one line "N passed, N failed" over all suites.
+    Package builds, then makes output/repository/MeetEngage.<version>.nupkg with PSResourceGet's
+            Publish-PSResource (as gallery modules are made) and output/MeetEngage-<version>.zip
+            (MeetEngage/ at its root, for Azure Automation's module import).
+    Test    builds and packages, runs the xunit suite and the Pester suite (in a child pwsh, against
+            the built module and the simulator), then prints one line "N passed, N failed" over all suites.
     Demo    builds, starts the simulator, connects, tests access, exports data to a CSV under
             output/, prints the row count and path, and stops the simulator.
     Clean   removes output/ and every bin/ and obj/ folder.
@@ -17,7 +20,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Docs', 'Package', 'Test', 'Demo', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -30,6 +33,7 @@ Set-StrictMode -Version Latest
 $Root = $PSScriptRoot
 $Output = Join-Path $Root 'output'
 . (Join-Path $Root '.build/common.ps1')
+. (Join-Path $Root '.build/Package.ps1')
 
 switch ($Task) {
     'Clean' {
@@ -41,8 +45,14 @@ switch ($Task) {
     'Docs' {
         & (Join-Path $Root '.build/Docs.ps1') -ModuleFolder (Get-ModuleFolder)
     }
+    'Package' {
+        $module = Invoke-Build
+        $null = Invoke-Package -ModuleManifest $module
+    }
     'Test' {
         $module = Invoke-Build
+        # The package tests install the .nupkg and import the zip this makes.
+        $null = Invoke-Package -ModuleManifest $module
         $failed = Invoke-AllTests -ModuleManifest $module
         if ($failed -gt 0) { exit 1 }
     }
