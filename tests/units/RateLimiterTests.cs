@@ -150,6 +150,26 @@ public class RateLimiterTests
     }
 
     [Fact]
+    public async Task DelayUntil_predicts_when_the_last_of_n_more_calls_could_start_without_reserving()
+    {
+        var clock = new FakeClock();
+        var limiter = new RateLimiter(10, Window, Guard, clock);
+        for (var i = 0; i < 8; i++)
+        {
+            await limiter.WaitAsync(CancellationToken.None);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(TimeSpan.Zero, limiter.DelayUntil(2));
+        Assert.Equal(Window + Guard - TimeSpan.FromSeconds(1), limiter.DelayUntil(3));
+        Assert.Equal(Window + Guard - TimeSpan.FromSeconds(1), limiter.DelayUntil(10));
+        Assert.Equal(Window + Guard + Window + Guard - TimeSpan.FromSeconds(1), limiter.DelayUntil(13));
+        Assert.Equal(TimeSpan.Zero, limiter.DelayUntil(0));
+        Assert.Equal(TimeSpan.Zero, limiter.NextDelay);
+    }
+
+    [Fact]
     public void The_limiter_of_a_key_is_shared_process_wide_and_keys_are_separate()
     {
         Assert.Same(KeyRateLimiters.For("key-a"), KeyRateLimiters.For("key-a"));

@@ -231,16 +231,7 @@ internal sealed class MeetEngageClient : IDisposable
     /// The least time before the last of <paramref name="requests"/> more requests may start,
     /// as the key's limiter stands now: what a time-left estimate must not undercut.
     /// </summary>
-    public TimeSpan MinimumTimeFor(int requests)
-    {
-        if (requests <= 0)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var windows = (requests - 1) / _limiter.Limit;
-        return _limiter.NextDelay + TimeSpan.FromTicks((_limiter.Window + _limiter.Guard).Ticks * windows);
-    }
+    public TimeSpan MinimumTimeFor(int requests) => _limiter.DelayUntil(requests);
 
     public void Dispose() => _http.Dispose();
 

@@ -55,6 +55,36 @@ internal sealed class RateLimiter
         }
     }
 
+    /// <summary>
+    /// How long from now until the last of <paramref name="requests"/> more requests could start,
+    /// were they all made now: what an estimate of the time left must not undercut.
+    /// </summary>
+    public TimeSpan DelayUntil(int requests)
+    {
+        if (requests <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        lock (_gate)
+        {
+            var now = _clock.Elapsed;
+            var starts = (TimeSpan[])_starts.Clone();
+            var next = _next;
+            var reservations = _reservations;
+            var start = now;
+            for (var i = 0; i < requests; i++)
+            {
+                start = reservations < Limit ? now : Max(starts[next] + Window + Guard, now);
+                starts[next] = start;
+                next = (next + 1) % Limit;
+                reservations++;
+            }
+
+            return start - now;
+        }
+    }
+
     /// <summary>Reserves a start slot and waits for it; returns how long the caller waited.</summary>
     public async Task<TimeSpan> WaitAsync(CancellationToken cancellationToken)
     {
@@ -78,6 +108,8 @@ internal sealed class RateLimiter
 
         return wait;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private TimeSpan EarliestStart(TimeSpan now)
     {
