@@ -261,6 +261,20 @@ public class OutputReaderTests
         }
     }
 
+    [Fact]
+    public void Metadata_that_echoes_an_Authorization_header_reaches_the_observer_redacted_and_rows_stay_as_sent()
+    {
+        var token = Convert.ToBase64String(Encoding.UTF8.GetBytes("demo-key:Sup3r-s3cret"));
+        var body = "{\"warnings\":[\"Request had Authorization: Basic " + token + "\"],\"meta\":{\"echo\":{\"authorization\":\"Basic " + token + "\"}},\"error\":\"Basic " + token + "\",\"output\":[{\"a\":\"Basic " + token + "\"}]}";
+
+        var (rows, observer) = ReadAll(Encoding.UTF8.GetBytes(body), _ => 9);
+
+        var metadata = string.Join("|", observer.Metadata.Select(m => Row.Format(m.Value)));
+        Assert.DoesNotContain(token, metadata, StringComparison.Ordinal);
+        Assert.Equal(3, metadata.Split("Basic ***").Length - 1);
+        Assert.Equal("Basic " + token, rows.Single()["a"]);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -359,7 +359,7 @@ internal sealed class OutputReader<TObject> : IDisposable
     {
         if (_frames.Count == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
-            _observer?.OnMetadata(_metadataName!, ReadScalar(ref reader));
+            _observer?.OnMetadata(_metadataName!, RedactMetadata(ReadScalar(ref reader)));
             _phase = Phase.InRoot;
             return;
         }
@@ -411,7 +411,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                 return false;
 
             default:
-                Store(ReadScalar(ref reader));
+                Store(_phase == Phase.InMetadata ? RedactMetadata(ReadScalar(ref reader)) : ReadScalar(ref reader));
                 return false;
         }
     }
@@ -462,6 +462,12 @@ internal sealed class OutputReader<TObject> : IDisposable
                 throw new JsonException("Unexpected token " + reader.TokenType.ToString());
         }
     }
+
+    /// <summary>
+    /// Metadata texts go to the warning, error and verbose streams; one that echoes our
+    /// Authorization header (a reflecting proxy) must not carry it there. Rows are data: untouched.
+    /// </summary>
+    private static object? RedactMetadata(object? value) => value is string text ? Excerpts.RedactCredentials(text) : value;
 
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
