@@ -124,6 +124,11 @@ internal sealed class OutputReader<TObject> : IDisposable
     public bool SawOutput => _sawOutput;
 
     /// <summary>Reads the next row; false at the clean end of a complete body.</summary>
+    /// <remarks>
+    /// The parser's own exception is not kept as the inner exception: its message may quote the
+    /// body at any length (an echoed Authorization header included), and error records, Get-Error
+    /// and serialized job streams show inner exceptions in full. The sanitised text is kept.
+    /// </remarks>
     public bool TryReadRow(out TObject row)
     {
         try
@@ -132,16 +137,16 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
         catch (JsonException e)
         {
-            throw InvalidData(Describe(e), e);
+            throw InvalidData(Describe(e), null);
         }
         catch (InvalidOperationException e)
         {
             // Utf8JsonReader reports invalid UTF-8 and impossible transcoding this way.
-            throw InvalidData("the body is not valid UTF-8 JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), e);
+            throw InvalidData("the body is not valid UTF-8 JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
         }
         catch (ArgumentException e)
         {
-            throw InvalidData("the body is not valid JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), e);
+            throw InvalidData("the body is not valid JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
         }
     }
 
