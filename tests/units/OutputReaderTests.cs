@@ -276,6 +276,34 @@ public class OutputReaderTests
         Assert.Equal("Basic " + token, rows.Single()["a"]);
     }
 
+    [Fact]
+    public void What_the_observer_throws_comes_through_as_it_is_not_as_bad_JSON()
+    {
+        // PowerShell throws InvalidOperationException from WriteWarning when -Debug makes it
+        // Inquire in a NonInteractive host; that is not a fault of the body.
+        var refusal = new InvalidOperationException("PowerShell is in NonInteractive mode.");
+        var observer = new ThrowingObserver(refusal);
+        using var reader = new OutputReader<Row>(new MemoryStream(Encoding.UTF8.GetBytes("{\"warnings\":[\"slow\"],\"output\":[{\"a\":1}]}")), new RowBuilder(), observer);
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => reader.TryReadRow(out _));
+
+        Assert.Same(refusal, thrown);
+    }
+
+    private sealed class ThrowingObserver : IOutputObserver
+    {
+        private readonly Exception _exception;
+
+        public ThrowingObserver(Exception exception)
+        {
+            _exception = exception;
+        }
+
+        public void OnMetadata(string name, object? value) => throw _exception;
+
+        public void OnAnomaly(string message) => throw _exception;
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -92,6 +92,9 @@ internal sealed class OutputReader<TObject> : IDisposable
     private bool _sawError;
     private bool _reportedDuplicate;
 
+    /// <summary>True while the observer runs: what it throws is its own, never a parse failure.</summary>
+    private bool _notifying;
+
     public OutputReader(Stream stream, IRowBuilder<TObject> builder, IOutputObserver? observer = null, int maxTokenBytes = DefaultMaxTokenBytes, int maxDepth = DefaultMaxDepth)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
@@ -135,16 +138,16 @@ internal sealed class OutputReader<TObject> : IDisposable
         {
             return TryReadRowCore(out row);
         }
-        catch (JsonException e)
+        catch (JsonException e) when (!_notifying)
         {
             throw InvalidData(Describe(e), null);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException e) when (!_notifying)
         {
             // Utf8JsonReader reports invalid UTF-8 and impossible transcoding this way.
             throw InvalidData("the body is not valid UTF-8 JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e) when (!_notifying)
         {
             throw InvalidData("the body is not valid JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
         }
@@ -364,14 +367,14 @@ internal sealed class OutputReader<TObject> : IDisposable
     {
         if (_frames.Count == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
-            _observer?.OnMetadata(_metadataName!, RedactMetadata(ReadScalar(ref reader)));
+            Notify(_metadataName!, RedactMetadata(ReadScalar(ref reader)), anomaly: null);
             _phase = Phase.InRoot;
             return;
         }
 
         if (Accept(ref reader, out var finished))
         {
-            _observer?.OnMetadata(_metadataName!, finished);
+            Notify(_metadataName!, finished, anomaly: null);
             _phase = Phase.InRoot;
         }
     }
@@ -442,7 +445,7 @@ internal sealed class OutputReader<TObject> : IDisposable
             if (!_reportedDuplicate)
             {
                 _reportedDuplicate = true;
-                _observer?.OnAnomaly(string.Format(CultureInfo.InvariantCulture, "The response repeats the property '{0}' within one object (near row {1}); the last value was kept.", name.Text, RowsRead + 1));
+                Notify(null, null, string.Format(CultureInfo.InvariantCulture, "The response repeats the property '{0}' within one object (near row {1}); the last value was kept.", name.Text, RowsRead + 1));
             }
         }
 
@@ -465,6 +468,36 @@ internal sealed class OutputReader<TObject> : IDisposable
                 return ReadNumber(ref reader);
             default:
                 throw new JsonException("Unexpected token " + reader.TokenType.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Hands metadata or an anomaly to the observer. The cmdlet's observer writes to PowerShell's
+    /// streams, which may throw (a NonInteractive host asked to Inquire, a stopping pipeline):
+    /// the catch filters in TryReadRow let that through as it is, instead of calling it bad JSON.
+    /// </summary>
+    private void Notify(string? metadataName, object? value, string? anomaly)
+    {
+        if (_observer is null)
+        {
+            return;
+        }
+
+        _notifying = true;
+        try
+        {
+            if (anomaly is null)
+            {
+                _observer.OnMetadata(metadataName!, value);
+            }
+            else
+            {
+                _observer.OnAnomaly(anomaly);
+            }
+        }
+        finally
+        {
+            _notifying = false;
         }
     }
 
