@@ -202,6 +202,131 @@ public class OutputReaderTests
         Assert.Same(rows[0].Names.Single(), rows[1].Names.Single());
     }
 
+    [Fact]
+    public void A_body_without_output_shows_how_it_began_although_it_was_read_to_the_end()
+    {
+        var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes("{\"something\":\"else\"}"), _ => 4));
+
+        Assert.Contains("no 'output' array", error.Message, StringComparison.Ordinal);
+        Assert.Contains("It began: '{\"something\":\"else\"}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failure_far_into_the_body_shows_the_bytes_there_not_the_start()
+    {
+        var body = new StringBuilder("{\"output\":[");
+        for (var i = 0; i < 500; i++)
+        {
+            body.Append("{\"Id\":").Append(i).Append("},");
+        }
+
+        body.Append("\"not a row\"]}");
+        var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body.ToString()), _ => 777));
+
+        Assert.Contains("row 501 of 'output' is a string", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Near there it read: '", error.Message, StringComparison.Ordinal);
+        Assert.Contains("{\"Id\":499},\"not a row\"]}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(500, error.RowsWritten);
+    }
+
+    [Fact]
+    public void A_parser_message_that_quotes_the_rest_of_the_body_is_cut_short()
+    {
+        var body = "{\"output\":[{\"a\":fals," + new string('y', 100_000) + "}]}";
+
+        var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body), _ => 70_000));
+
+        Assert.Contains("is an invalid JSON literal", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Length < 600, error.Message);
+        Assert.DoesNotContain(new string('y', 170), error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_Authorization_header_echoed_in_a_body_never_reaches_the_message()
+    {
+        var token = Convert.ToBase64String(Encoding.UTF8.GetBytes("demo-key:Sup3r-s3cret"));
+        var bodies = new[]
+        {
+            "<html><body>Bad request. Authorization: Basic " + token + "</body></html>",
+            "{\"output\":[{\"a\":tru Authorization: Basic " + token + "}]}",
+            "{\"headers\":{\"Authorization\":\"Basic " + token + "\"}}",
+        };
+
+        foreach (var body in bodies)
+        {
+            var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body), _ => 5));
+
+            // ToString includes every inner exception, as Get-Error and Format-List * -Force show them.
+            Assert.Equal(FailureKind.InvalidData, error.Kind);
+            Assert.DoesNotContain(token.Substring(0, 12), error.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Metadata_that_echoes_an_Authorization_header_reaches_the_observer_redacted_and_rows_stay_as_sent()
+    {
+        var token = Convert.ToBase64String(Encoding.UTF8.GetBytes("demo-key:Sup3r-s3cret"));
+        var body = "{\"warnings\":[\"Request had Authorization: Basic " + token + "\"],\"meta\":{\"echo\":{\"authorization\":\"Basic " + token + "\"}},\"error\":\"Basic " + token + "\",\"output\":[{\"a\":\"Basic " + token + "\"}]}";
+
+        var (rows, observer) = ReadAll(Encoding.UTF8.GetBytes(body), _ => 9);
+
+        var metadata = string.Join("|", observer.Metadata.Select(m => Row.Format(m.Value)));
+        Assert.DoesNotContain(token, metadata, StringComparison.Ordinal);
+        Assert.Equal(3, metadata.Split("Basic ***").Length - 1);
+        Assert.Equal("Basic " + token, rows.Single()["a"]);
+    }
+
+    [Fact]
+    public void What_the_observer_throws_comes_through_as_it_is_not_as_bad_JSON()
+    {
+        // PowerShell throws InvalidOperationException from WriteWarning when -Debug makes it
+        // Inquire in a NonInteractive host; that is not a fault of the body.
+        var refusal = new InvalidOperationException("PowerShell is in NonInteractive mode.");
+        var observer = new ThrowingObserver(refusal);
+        using var reader = new OutputReader<Row>(new MemoryStream(Encoding.UTF8.GetBytes("{\"warnings\":[\"slow\"],\"output\":[{\"a\":1}]}")), new RowBuilder(), observer);
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => reader.TryReadRow(out _));
+
+        Assert.Same(refusal, thrown);
+    }
+
+    private sealed class ThrowingObserver : IOutputObserver
+    {
+        private readonly Exception _exception;
+
+        public ThrowingObserver(Exception exception)
+        {
+            _exception = exception;
+        }
+
+        public void OnMetadata(string name, object? value) => throw _exception;
+
+        public void OnAnomaly(string message) => throw _exception;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4096)]
+    public void A_leading_UTF8_byte_order_mark_is_skipped(int chunk)
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("{\"output\":[{\"a\":1}]}")).ToArray();
+
+        var (rows, _) = ReadAll(bytes, _ => chunk);
+
+        Assert.Equal("{a:Int32:1}", rows.Single().ToString());
+    }
+
+    [Fact]
+    public void A_byte_order_mark_anywhere_else_is_still_InvalidData()
+    {
+        var bytes = Encoding.UTF8.GetBytes(" ").Concat(new byte[] { 0xEF, 0xBB, 0xBF }).Concat(Encoding.UTF8.GetBytes("{\"output\":[]}")).ToArray();
+
+        var error = Assert.Throws<MeetEngageException>(() => ReadAll(bytes, _ => 3));
+
+        Assert.Equal(FailureKind.InvalidData, error.Kind);
+    }
+
     internal static (List<Row> Rows, RecordingObserver Observer) ReadAll(byte[] bytes, Func<int, int> chunkAt)
     {
         var observer = new RecordingObserver();

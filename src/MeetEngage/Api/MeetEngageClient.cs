@@ -373,7 +373,7 @@ internal sealed class MeetEngageClient : IDisposable
                 throw new MeetEngageException(
                     FailureKind.Security,
                     "RedirectRefused",
-                    "GET " + target.AbsoluteUri + " redirected to " + (next is null ? "nowhere" : next.GetLeftPart(UriPartial.Path)) + ". The module follows redirects only within the same https origin so that the API credentials never go elsewhere; check -BaseUri.")
+                    "GET " + target.AbsoluteUri + " redirected to " + (next is null ? "nowhere" : ApiAddress.Redact(new Uri(next.GetLeftPart(UriPartial.Path)))) + ". The module follows redirects only within the same https origin so that the API credentials never go elsewhere; check -BaseUri.")
                 {
                     StatusCode = status,
                     RequestUri = target,

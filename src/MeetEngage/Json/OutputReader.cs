@@ -50,6 +50,15 @@ internal sealed class OutputReader<TObject> : IDisposable
     private const int InitialBufferBytes = 64 * 1024;
     private const int ExcerptChars = 160;
 
+    /// <summary>The longest description of a problem, which may quote the body.</summary>
+    private const int ProblemChars = 200;
+
+    /// <summary>How much of a literal the parser quotes is kept.</summary>
+    private const int QuotedLiteralChars = 24;
+
+    /// <summary>Context shown before the failing token when the excerpt is not the body's start.</summary>
+    private const int ExcerptLead = 32;
+
     private readonly Stream _stream;
     private readonly IRowBuilder<TObject> _builder;
     private readonly IOutputObserver? _observer;
@@ -58,18 +67,33 @@ internal sealed class OutputReader<TObject> : IDisposable
     private readonly PropertyNameTable _names = new();
     private readonly List<Frame> _frames = new();
 
+    // The body's first bytes, kept for error messages: by the time a body turns out to have no
+    // 'output' (say), the reader has consumed and dropped them.
+    private readonly byte[] _head = new byte[ExcerptChars];
+    private int _headLength;
+
     private byte[] _buffer;
     private int _start;
     private int _end;
     private bool _endOfStream;
     private long _bytesBefore;
     private JsonReaderState _state;
+    private bool _checkedByteOrderMark;
+
+    /// <summary>Body offset of the token being handled, or where malformed JSON was met.</summary>
+    private long _tokenAt;
+
+    /// <summary>Body offset just after the last complete token.</summary>
+    private long _lastTokenEnd;
 
     private Phase _phase = Phase.BeforeRoot;
     private string? _metadataName;
     private bool _sawOutput;
     private bool _sawError;
     private bool _reportedDuplicate;
+
+    /// <summary>True while the observer runs: what it throws is its own, never a parse failure.</summary>
+    private bool _notifying;
 
     public OutputReader(Stream stream, IRowBuilder<TObject> builder, IOutputObserver? observer = null, int maxTokenBytes = DefaultMaxTokenBytes, int maxDepth = DefaultMaxDepth)
     {
@@ -103,24 +127,29 @@ internal sealed class OutputReader<TObject> : IDisposable
     public bool SawOutput => _sawOutput;
 
     /// <summary>Reads the next row; false at the clean end of a complete body.</summary>
+    /// <remarks>
+    /// The parser's own exception is not kept as the inner exception: its message may quote the
+    /// body at any length (an echoed Authorization header included), and error records, Get-Error
+    /// and serialized job streams show inner exceptions in full. The sanitised text is kept.
+    /// </remarks>
     public bool TryReadRow(out TObject row)
     {
         try
         {
             return TryReadRowCore(out row);
         }
-        catch (JsonException e)
+        catch (JsonException e) when (!_notifying)
         {
-            throw InvalidData(Describe(e), e);
+            throw InvalidData(Describe(e), null);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException e) when (!_notifying)
         {
             // Utf8JsonReader reports invalid UTF-8 and impossible transcoding this way.
-            throw InvalidData("the body is not valid UTF-8 JSON: " + e.Message, e);
+            throw InvalidData("the body is not valid UTF-8 JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e) when (!_notifying)
         {
-            throw InvalidData("the body is not valid JSON: " + e.Message, e);
+            throw InvalidData("the body is not valid JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
         }
     }
 
@@ -138,11 +167,33 @@ internal sealed class OutputReader<TObject> : IDisposable
     {
         while (true)
         {
+            if (!_checkedByteOrderMark && !SkipByteOrderMark())
+            {
+                Refill();
+                continue;
+            }
+
             var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, _start, _end - _start), isFinalBlock: false, _state);
             TObject? completed = null;
-            while (completed is null && reader.Read())
+            var tokenEnd = -1L;
+            try
             {
-                completed = Handle(ref reader);
+                while (completed is null && reader.Read())
+                {
+                    _tokenAt = _bytesBefore + _start + reader.TokenStartIndex;
+                    tokenEnd = reader.BytesConsumed;
+                    completed = Handle(ref reader);
+                }
+            }
+            catch (JsonException)
+            {
+                _tokenAt = _bytesBefore + _start + reader.BytesConsumed;
+                throw;
+            }
+
+            if (tokenEnd >= 0)
+            {
+                _lastTokenEnd = _bytesBefore + _start + tokenEnd;
             }
 
             _start += (int)reader.BytesConsumed;
@@ -161,6 +212,34 @@ internal sealed class OutputReader<TObject> : IDisposable
 
             Refill();
         }
+    }
+
+    /// <summary>
+    /// Steps over a UTF-8 byte order mark at the start of the body, which some servers send
+    /// and Utf8JsonReader does not accept; false while too few bytes have arrived to tell.
+    /// </summary>
+    private bool SkipByteOrderMark()
+    {
+        ReadOnlySpan<byte> mark = new byte[] { 0xEF, 0xBB, 0xBF };
+        var available = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
+        var compared = Math.Min(available.Length, mark.Length);
+        if (available.Slice(0, compared).SequenceEqual(mark.Slice(0, compared)))
+        {
+            if (compared < mark.Length)
+            {
+                if (!_endOfStream)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                _start += mark.Length;
+            }
+        }
+
+        _checkedByteOrderMark = true;
+        return true;
     }
 
     private bool Finish(out TObject row)
@@ -288,14 +367,14 @@ internal sealed class OutputReader<TObject> : IDisposable
     {
         if (_frames.Count == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
-            _observer?.OnMetadata(_metadataName!, ReadScalar(ref reader));
+            Notify(_metadataName!, RedactMetadata(ReadScalar(ref reader)), anomaly: null);
             _phase = Phase.InRoot;
             return;
         }
 
         if (Accept(ref reader, out var finished))
         {
-            _observer?.OnMetadata(_metadataName!, finished);
+            Notify(_metadataName!, finished, anomaly: null);
             _phase = Phase.InRoot;
         }
     }
@@ -340,7 +419,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                 return false;
 
             default:
-                Store(ReadScalar(ref reader));
+                Store(_phase == Phase.InMetadata ? RedactMetadata(ReadScalar(ref reader)) : ReadScalar(ref reader));
                 return false;
         }
     }
@@ -366,7 +445,7 @@ internal sealed class OutputReader<TObject> : IDisposable
             if (!_reportedDuplicate)
             {
                 _reportedDuplicate = true;
-                _observer?.OnAnomaly(string.Format(CultureInfo.InvariantCulture, "The response repeats the property '{0}' within one object (near row {1}); the last value was kept.", name.Text, RowsRead + 1));
+                Notify(null, null, string.Format(CultureInfo.InvariantCulture, "The response repeats the property '{0}' within one object (near row {1}); the last value was kept.", name.Text, RowsRead + 1));
             }
         }
 
@@ -391,6 +470,42 @@ internal sealed class OutputReader<TObject> : IDisposable
                 throw new JsonException("Unexpected token " + reader.TokenType.ToString());
         }
     }
+
+    /// <summary>
+    /// Hands metadata or an anomaly to the observer. The cmdlet's observer writes to PowerShell's
+    /// streams, which may throw (a NonInteractive host asked to Inquire, a stopping pipeline):
+    /// the catch filters in TryReadRow let that through as it is, instead of calling it bad JSON.
+    /// </summary>
+    private void Notify(string? metadataName, object? value, string? anomaly)
+    {
+        if (_observer is null)
+        {
+            return;
+        }
+
+        _notifying = true;
+        try
+        {
+            if (anomaly is null)
+            {
+                _observer.OnMetadata(metadataName!, value);
+            }
+            else
+            {
+                _observer.OnAnomaly(anomaly);
+            }
+        }
+        finally
+        {
+            _notifying = false;
+        }
+    }
+
+    /// <summary>
+    /// Metadata texts go to the warning, error and verbose streams; one that echoes our
+    /// Authorization header (a reflecting proxy) must not carry it there. Rows are data: untouched.
+    /// </summary>
+    private static object? RedactMetadata(object? value) => value is string text ? Excerpts.RedactCredentials(text) : value;
 
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
@@ -428,10 +543,16 @@ internal sealed class OutputReader<TObject> : IDisposable
 
     private void Refill()
     {
+        // The reader consumes white space, so the bound is on everything since the last token:
+        // a server sending white space (or one value) for ever is stopped, not read for ever.
         var remaining = _end - _start;
-        if (remaining > _maxTokenBytes)
+        var sinceLastToken = _bytesBefore + _end - _lastTokenEnd;
+        if (sinceLastToken > _maxTokenBytes)
         {
-            throw InvalidData(string.Format(CultureInfo.InvariantCulture, "a single value is larger than {0:N0} bytes", _maxTokenBytes), null);
+            _tokenAt = BytesRead;
+            throw InvalidData(
+                string.Format(CultureInfo.InvariantCulture, remaining * 2 >= sinceLastToken ? "a single value is larger than {0:N0} bytes" : "more than {0:N0} bytes of white space arrived without a value", _maxTokenBytes),
+                null);
         }
 
         if (_start > 0)
@@ -450,34 +571,51 @@ internal sealed class OutputReader<TObject> : IDisposable
             _buffer = larger;
         }
 
-        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        ReadMore(_buffer.Length - _end);
+    }
+
+    private void ReadMore(int count)
+    {
+        var read = _stream.Read(_buffer, _end, count);
         if (read <= 0)
         {
             _endOfStream = true;
+            return;
         }
-        else
+
+        var forHead = Math.Min(read, _head.Length - _headLength);
+        if (forHead > 0)
         {
-            _end += read;
+            Buffer.BlockCopy(_buffer, _end, _head, _headLength, forHead);
+            _headLength += forHead;
         }
+
+        _end += read;
     }
 
     private MeetEngageException InvalidData(string problem, Exception? inner) =>
-        new(FailureKind.InvalidData, "InvalidResponse", string.Format(CultureInfo.InvariantCulture, "The response is not the JSON the API sends: {0} (at byte {1}, after {2} rows). It began: {3}", problem, BytesRead, RowsRead, Excerpt()), inner)
+        new(FailureKind.InvalidData, "InvalidResponse", string.Format(CultureInfo.InvariantCulture, "The response is not the JSON the API sends: {0} (at byte {1}, after {2} rows). {3}", problem, _tokenAt, RowsRead, Excerpt()), inner)
         {
             RowsWritten = RowsRead,
         };
 
-    /// <summary>A short, printable excerpt of the body where reading stopped.</summary>
+    /// <summary>
+    /// A short, printable excerpt: the body's start when the problem is near it (an HTML page,
+    /// the wrong shape), else the bytes just before and at the failing token.
+    /// </summary>
     private string Excerpt()
     {
-        if (_bytesBefore == 0)
+        if (_tokenAt >= ExcerptChars - ExcerptLead)
         {
-            TopUpForExcerpt();
+            var from = (int)Math.Max(0, _tokenAt - ExcerptLead - _bytesBefore);
+            if (from < _end)
+            {
+                return "Near there it read: " + Excerpts.Printable(new ArraySegment<byte>(_buffer, from, Math.Min(_end - from, ExcerptChars * 4)), ExcerptChars);
+            }
         }
 
-        var from = _bytesBefore == 0 ? 0 : _start;
-        var length = Math.Min(_end - from, ExcerptChars);
-        return Excerpts.Printable(new ArraySegment<byte>(_buffer, from, Math.Max(0, length)), ExcerptChars);
+        TopUpForExcerpt();
+        return "It began: " + Excerpts.Printable(new ArraySegment<byte>(_head, 0, _headLength), ExcerptChars);
     }
 
     /// <summary>
@@ -488,17 +626,9 @@ internal sealed class OutputReader<TObject> : IDisposable
     {
         try
         {
-            for (var reads = 0; reads < 16 && !_endOfStream && _end < ExcerptChars && _end < _buffer.Length; reads++)
+            for (var reads = 0; reads < 16 && !_endOfStream && _headLength < _head.Length && _end < _buffer.Length; reads++)
             {
-                var read = _stream.Read(_buffer, _end, Math.Min(_buffer.Length, ExcerptChars) - _end);
-                if (read <= 0)
-                {
-                    _endOfStream = true;
-                }
-                else
-                {
-                    _end += read;
-                }
+                ReadMore(Math.Min(_buffer.Length - _end, _head.Length - _headLength));
             }
         }
         catch (Exception e) when (e is IOException or MeetEngageException or ObjectDisposedException or OperationCanceledException)
@@ -512,7 +642,17 @@ internal sealed class OutputReader<TObject> : IDisposable
         // Utf8JsonReader's messages are precise but long; keep the first sentence.
         var message = e.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return "malformed JSON: " + (cut > 0 ? message.Substring(0, cut) : message).TrimEnd();
+        message = (cut > 0 ? message.Substring(0, cut) : message).TrimEnd();
+
+        // Some quote the rest of the buffer ("'fals},{…' is an invalid JSON literal"): body
+        // text of any length and content, so shorten the quote and treat it as untrusted.
+        var quoteEnd = message.IndexOf("' is ", StringComparison.Ordinal);
+        if (message.StartsWith("'", StringComparison.Ordinal) && quoteEnd > QuotedLiteralChars)
+        {
+            message = message.Substring(0, QuotedLiteralChars) + "…" + message.Substring(quoteEnd);
+        }
+
+        return "malformed JSON: " + Excerpts.Printable(message, ProblemChars, quoted: false);
     }
 
     private static string Describe(JsonTokenType token) => token switch
