@@ -211,6 +211,16 @@ Describe 'Get-MeetEngageData' {
         }
     }
 
+    It 'cuts a very long warning from the API to a readable length' {
+        Add-SimulatorFault $script:Simulator @{ kind = 'meta'; warnings = @('w' * 5000) }
+
+        Get-MeetEngageData custom_method_basic_info -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message.Length | Should -BeLessThan 2100
+        $warnings[0].Message | Should -Match '… \(5000 characters\)$'
+    }
+
     Context 'sessions per runspace' {
         It 'a parallel runspace does not see this runspace''s current session' {
             $manifest = $script:ModuleManifest

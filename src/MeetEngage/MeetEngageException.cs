@@ -41,6 +41,12 @@ internal sealed class MeetEngageException : Exception
     /// <summary>The request URL with its query; it never carries credentials.</summary>
     public Uri? RequestUri { get; init; }
 
+    /// <summary>
+    /// A connection-level failure that the same request would meet again (a redirect loop):
+    /// never retried, whatever its kind.
+    /// </summary>
+    public bool Repeats { get; init; }
+
     /// <summary>Rows of the failing response that had already been written.</summary>
     public long RowsWritten { get; init; }
 }

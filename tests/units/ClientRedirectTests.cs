@@ -108,6 +108,10 @@ public class ClientRedirectTests
         {
         }
 
+        public void Reading(long rows, long bytes)
+        {
+        }
+
         public void OnMetadata(string name, object? value)
         {
         }

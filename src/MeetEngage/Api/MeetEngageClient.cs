@@ -297,7 +297,7 @@ internal sealed class MeetEngageClient : IDisposable
             {
                 response = SendFollowingRedirects(uri, observer, cancellationToken);
             }
-            catch (MeetEngageException e) when (e.Kind is FailureKind.Connection or FailureKind.Timeout)
+            catch (MeetEngageException e) when (e.Kind is FailureKind.Connection or FailureKind.Timeout && !e.Repeats)
             {
                 networkFailure = e;
             }
@@ -386,6 +386,7 @@ internal sealed class MeetEngageClient : IDisposable
                 {
                     StatusCode = status,
                     RequestUri = uri,
+                    Repeats = true,
                 };
             }
 

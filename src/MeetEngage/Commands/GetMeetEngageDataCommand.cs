@@ -174,6 +174,9 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     /// <summary>Sends what the body carries beside 'output' to the matching stream, and drives progress.</summary>
     private sealed class DataObserver : StreamObserver
     {
+        /// <summary>A warning or error the API sends beside the rows is shown up to this length.</summary>
+        private const int MaxMetadataChars = 2000;
+
         private readonly DataProgress _progress;
 
         public DataObserver(MeetEngageCmdlet cmdlet, DataProgress progress)
@@ -213,14 +216,20 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
             }
         }
 
-        private static string[] Texts(object? value) => value switch
+        /// <summary>The texts of a metadata value, each cut to a readable length.</summary>
+        private static string[] Texts(object? value) => RawTexts(value).Select(Bound).ToArray();
+
+        private static string Bound(string text) =>
+            text.Length <= MaxMetadataChars ? text : text.Substring(0, MaxMetadataChars) + "… (" + text.Length.ToString(CultureInfo.InvariantCulture) + " characters)";
+
+        private static string[] RawTexts(object? value) => value switch
         {
             null => Array.Empty<string>(),
             string text => new[] { text },
-            object[] items => items.SelectMany(Texts).ToArray(),
-            PSObject obj => new[] { string.Join(", ", obj.Properties.Select(static p => p.Name + "=" + string.Join("|", Texts(p.Value)))) },
+            object[] items => items.SelectMany(RawTexts).ToArray(),
+            PSObject obj => new[] { string.Join(", ", obj.Properties.Select(static p => p.Name + "=" + string.Join("|", RawTexts(p.Value)))) },
             IFormattable formattable => new[] { formattable.ToString(null, CultureInfo.InvariantCulture) },
-            IEnumerable items => items.Cast<object?>().SelectMany(Texts).ToArray(),
+            IEnumerable items => items.Cast<object?>().SelectMany(RawTexts).ToArray(),
             _ => new[] { value.ToString() ?? string.Empty },
         };
     }
