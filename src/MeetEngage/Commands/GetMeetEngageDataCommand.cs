@@ -58,7 +58,7 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
         }
         catch (MeetEngageException e)
         {
-            ThrowTerminatingError(ToErrorRecord(e, e.Message));
+            ThrowTerminatingError(ToErrorRecord(e, From is { } early && ApiDates.ToUtc(early).Year < 1970 ? From : To));
         }
 
         if (_fromMilliseconds > _toMilliseconds)
