@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
 
 namespace MeetEngage.Json;
 
@@ -17,7 +18,11 @@ internal sealed class PSObjectRowBuilder : IRowBuilder<PSObject>
     [ThreadStatic]
     private static CarrierProperty? t_carrier;
 
-    public PSObject NewObject() => new();
+    public PSObject NewObject()
+    {
+        FullCollectionPacer.CountObject();
+        return new PSObject();
+    }
 
     // The reader has already ruled out a repeated name (ignoring case), so PowerShell's own
     // duplicate check, a large part of the cost per property, can be skipped.
