@@ -13,6 +13,9 @@
             the built module and the simulator), then prints one line "N passed, N failed" over all suites.
     Demo    builds, starts the simulator, connects, tests access, exports data to a CSV under
             output/, prints the row count and path, and stops the simulator.
+    Bench   builds, then times Get-MeetEngageData against (Invoke-RestMethod).output, each case in a
+            fresh pwsh, and prints the figures and the performance targets met (.build/Bench.ps1).
+            -Rows sets the size (default 1,000,000).
     Clean   removes output/ and every bin/ and obj/ folder.
 
     Plain PowerShell that also parses in Windows PowerShell 5.1. Run it with the pinned
@@ -20,11 +23,15 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Docs', 'Package', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Docs', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Bench only: rows per case.
+    [ValidateRange(1000, 50000000)]
+    [int] $Rows = 1000000
 )
 
 $ErrorActionPreference = 'Stop'
@@ -59,6 +66,11 @@ switch ($Task) {
     'Demo' {
         $module = Invoke-Build
         & (Join-Path $Root '.build/Demo.ps1') -ModuleManifest $module -SimulatorPath (Get-SimulatorPath) -OutputFolder $Output
+        if (-not $?) { exit 1 }
+    }
+    'Bench' {
+        $module = Invoke-Build
+        & (Join-Path $Root '.build/Bench.ps1') -ModuleManifest $module -SimulatorPath (Get-SimulatorPath) -OutputFolder (Join-Path $Output 'bench') -Rows $Rows
         if (-not $?) { exit 1 }
     }
 }

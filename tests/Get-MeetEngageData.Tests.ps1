@@ -70,6 +70,24 @@ Describe 'Get-MeetEngageData' {
             $script:Rows[0].Date | Should -Be $script:Raw[0].Date
             $script:Rows[0].Date | Should -Match '^2024-01-01T'
         }
+
+        It 'gives every row note properties of its own: changing one row leaves the others as sent' {
+            # Rows 0 and 3 carry the same Device, rows 0 and 6 the same Sessions: values the
+            # module decodes once and shares.
+            $rows = @(Get-MeetEngageData -From '2024-01-01' -To '2024-01-04')
+            $rows[3].Device | Should -Be $rows[0].Device
+            $rows[6].Sessions | Should -Be $rows[0].Sessions
+            $rows[0].PSObject.Properties | ForEach-Object { $_ | Should -BeOfType ([psnoteproperty]) }
+            [object]::ReferenceEquals($rows[0].PSObject.Properties['Device'], $rows[3].PSObject.Properties['Device']) | Should -BeFalse
+
+            $rows[0].Device = 'Changed'
+            $rows[0].Sessions++
+
+            $rows[0].Device | Should -Be 'Changed'
+            $rows[0].Sessions | Should -Be ($script:Raw[0].Sessions + 1)
+            $rows[3].Device | Should -Be $script:Raw[3].Device
+            $rows[6].Sessions | Should -Be $script:Raw[6].Sessions
+        }
     }
 
     It 'round-trips the awkward characters through Export-Csv and Import-Csv' {

@@ -327,6 +327,98 @@ public class OutputReaderTests
         Assert.Equal(FailureKind.InvalidData, error.Kind);
     }
 
+    [Fact]
+    public void A_value_repeated_across_rows_is_decoded_once_and_shared()
+    {
+        var (rows, _) = ReadAll(Encoding.UTF8.GetBytes("{\"output\":[{\"Device\":\"Mobile\",\"Score\":4.25,\"Id\":1},{\"Device\":\"Mobile\",\"Score\":4.25,\"Id\":1}]}"), _ => 7);
+
+        Assert.Same(rows[0]["Device"], rows[1]["Device"]);
+        Assert.Same(rows[0]["Score"], rows[1]["Score"]);
+        Assert.Same(rows[0]["Id"], rows[1]["Id"]);
+    }
+
+    [Fact]
+    public void Tokens_with_the_same_text_keep_their_own_type_and_exact_value()
+    {
+        // Same digits as string and as number, the same number with other scales, escapes, and
+        // lengths on both sides of the longest token the reader keeps.
+        var at32 = new string('a', 31) + "b";
+        var at33 = new string('a', 32) + "b";
+        var body = "{\"output\":[" + string.Join(",", Enumerable.Repeat(
+            "{\"s\":\"1\",\"n\":1,\"d1\":1.0,\"d2\":1.00,\"e\":\"a\\\"b\",\"u\":\"\\u0041\",\"a\":\"A\",\"x\":\"" + at32 + "\",\"y\":\"" + at33 + "\",\"empty\":\"\",\"big\":9007199254740993,\"huge\":123456789012345678901234567890123}", 3)) + "]}";
+
+        var (rows, _) = ReadAll(Encoding.UTF8.GetBytes(body), _ => 11);
+
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, row => Assert.Equal(
+            "{s:\"1\",n:Int32:1,d1:Decimal:1.0,d2:Decimal:1.00,e:\"a\"b\",u:\"A\",a:\"A\",x:\"" + at32 + "\",y:\"" + at33 + "\",empty:\"\",big:Int64:9007199254740993,huge:Double:1.2345678901234569E+32}",
+            row.ToString()));
+    }
+
+    [Fact]
+    public void Thousands_of_distinct_short_values_come_out_exactly_whatever_their_order()
+    {
+        var random = new Random(4);
+        var values = Enumerable.Range(0, 6000).Select(i => random.Next(0, 3000)).ToArray();
+        var body = "{\"output\":[" + string.Join(",", values.Select(v => "{\"Text\":\"v" + v + "\",\"Number\":" + v + ".5}")) + "]}";
+
+        var (rows, _) = ReadAll(Encoding.UTF8.GetBytes(body), _ => 4096);
+
+        Assert.Equal(values.Select(v => "v" + v), rows.Select(r => (string)r["Text"]!));
+        Assert.Equal(values.Select(v => v + 0.5m), rows.Select(r => (decimal)r["Number"]!));
+    }
+
+    [Fact]
+    public void Invalid_UTF8_is_an_error_every_time_it_comes_even_in_a_short_repeated_value()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"output\":[{\"a\":\"xx\"},{\"a\":\"xx\"},{\"a\":\"x?\"}]}");
+        bytes[Array.LastIndexOf(bytes, (byte)'?')] = 0xFF;
+
+        var rows = 0;
+        var error = Assert.Throws<MeetEngageException>(() =>
+        {
+            using var reader = new OutputReader<Row>(new MemoryStream(bytes), new RowBuilder());
+            while (reader.TryReadRow(out _))
+            {
+                rows++;
+            }
+        });
+
+        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Equal(2, rows);
+    }
+
+    [Fact]
+    public void Names_stay_right_when_rows_change_their_names_and_order()
+    {
+        const string Body = """
+            {"output":[
+             {"a":1,"b":2,"c":3},
+             {"a":1,"b":2,"c":3},
+             {"b":4,"a":5},
+             {"c":6},
+             {"a":7,"c":{"a":8,"b":{"c":9}},"b":10},
+             {"ab":11,"a":12,"b":13,"c":14},
+             {"a":15,"b":16,"c":17}
+            ]}
+            """;
+
+        var (rows, _) = ReadAll(Encoding.UTF8.GetBytes(Body), _ => 3);
+
+        Assert.Equal(
+            new[]
+            {
+                "{a:Int32:1,b:Int32:2,c:Int32:3}",
+                "{a:Int32:1,b:Int32:2,c:Int32:3}",
+                "{b:Int32:4,a:Int32:5}",
+                "{c:Int32:6}",
+                "{a:Int32:7,c:{a:Int32:8,b:{c:Int32:9}},b:Int32:10}",
+                "{ab:Int32:11,a:Int32:12,b:Int32:13,c:Int32:14}",
+                "{a:Int32:15,b:Int32:16,c:Int32:17}",
+            },
+            rows.Select(r => r.ToString()));
+    }
+
     internal static (List<Row> Rows, RecordingObserver Observer) ReadAll(byte[] bytes, Func<int, int> chunkAt)
     {
         var observer = new RecordingObserver();

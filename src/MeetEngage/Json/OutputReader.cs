@@ -65,7 +65,15 @@ internal sealed class OutputReader<TObject> : IDisposable
     private readonly int _maxTokenBytes;
     private readonly JsonReaderOptions _options;
     private readonly PropertyNameTable _names = new();
-    private readonly List<Frame> _frames = new();
+    private readonly ValueCache _values = new();
+
+    // The open objects and arrays, innermost last; an array (not a List) so frames are
+    // updated in place through refs rather than copied out and back on every token.
+    private Frame[] _frames = new Frame[8];
+    private int _depth;
+
+    // The name the last row began with: the first guess for the next row's first name.
+    private PropertyName? _firstRowName;
 
     // The body's first bytes, kept for error messages: by the time a body turns out to have no
     // 'output' (say), the reader has consumed and dropped them.
@@ -182,7 +190,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                 {
                     _tokenAt = _bytesBefore + _start + reader.TokenStartIndex;
                     tokenEnd = reader.BytesConsumed;
-                    completed = Handle(ref reader);
+                    completed = _phase == Phase.InRow ? HandleInRow(ref reader) : Handle(ref reader);
                 }
             }
             catch (JsonException)
@@ -334,7 +342,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                     throw InvalidData(string.Format(CultureInfo.InvariantCulture, "row {0} of 'output' is {1}, not an object", RowsRead + 1, Describe(token)), null);
                 }
 
-                _frames.Add(Frame.ForObject(_builder.NewObject()));
+                Push(Frame.ForObject(_builder.NewObject()));
                 _phase = Phase.InRow;
                 return null;
 
@@ -365,7 +373,7 @@ internal sealed class OutputReader<TObject> : IDisposable
 
     private void HandleInMetadata(ref Utf8JsonReader reader)
     {
-        if (_frames.Count == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        if (_depth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
             Notify(_metadataName!, RedactMetadata(ReadScalar(ref reader)), anomaly: null);
             _phase = Phase.InRoot;
@@ -389,27 +397,23 @@ internal sealed class OutputReader<TObject> : IDisposable
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                _frames.Add(Frame.ForObject(_builder.NewObject()));
+                Push(Frame.ForObject(_builder.NewObject()));
                 return false;
 
             case JsonTokenType.StartArray:
-                _frames.Add(Frame.ForArray());
+                Push(Frame.ForArray());
                 return false;
-        }
 
-        var top = _frames[_frames.Count - 1];
-        switch (reader.TokenType)
-        {
             case JsonTokenType.PropertyName:
-                top.PendingName = _names.Get(ref reader);
-                _frames[_frames.Count - 1] = top;
+                NameProperty(ref reader);
                 return false;
 
             case JsonTokenType.EndObject:
             case JsonTokenType.EndArray:
-                _frames.RemoveAt(_frames.Count - 1);
-                var value = top.Complete();
-                if (_frames.Count == 0)
+                _depth--;
+                var value = _frames[_depth].Complete();
+                _frames[_depth] = default;
+                if (_depth == 0)
                 {
                     finished = value;
                     return true;
@@ -424,10 +428,45 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
     }
 
+    private void Push(Frame frame)
+    {
+        if (_depth == _frames.Length)
+        {
+            Array.Resize(ref _frames, _depth * 2);
+        }
+
+        _frames[_depth++] = frame;
+    }
+
+    /// <summary>
+    /// Resolves a property name. Rows mostly repeat the previous row's names in the same order,
+    /// so the name that followed this one last time is tried first, with one byte compare.
+    /// </summary>
+    private void NameProperty(ref Utf8JsonReader reader)
+    {
+        ref var top = ref _frames[_depth - 1];
+        var previous = top.PendingName;
+        var isRowLevel = _depth == 1 && _phase == Phase.InRow;
+        var guess = previous is not null ? previous.Next : isRowLevel ? _firstRowName : null;
+        var name = _names.Get(ref reader, guess);
+        if (previous is not null)
+        {
+            if (!ReferenceEquals(previous.Next, name))
+            {
+                previous.Next = name;
+            }
+        }
+        else if (isRowLevel)
+        {
+            _firstRowName = name;
+        }
+
+        top.PendingName = name;
+    }
+
     private void Store(object? value)
     {
-        var index = _frames.Count - 1;
-        var top = _frames[index];
+        ref var top = ref _frames[_depth - 1];
         if (top.Array is not null)
         {
             top.Array.Add(value);
@@ -448,16 +487,14 @@ internal sealed class OutputReader<TObject> : IDisposable
                 Notify(null, null, string.Format(CultureInfo.InvariantCulture, "The response repeats the property '{0}' within one object (near row {1}); the last value was kept.", name.Text, RowsRead + 1));
             }
         }
-
-        _frames[index] = top;
     }
 
-    private static object? ReadScalar(ref Utf8JsonReader reader)
+    private object? ReadScalar(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.GetString();
+                return ReadShared(ref reader, ValueCache.StringKind);
             case JsonTokenType.True:
                 return BoxedTrue;
             case JsonTokenType.False:
@@ -465,7 +502,7 @@ internal sealed class OutputReader<TObject> : IDisposable
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.Number:
-                return ReadNumber(ref reader);
+                return ReadShared(ref reader, ValueCache.NumberKind);
             default:
                 throw new JsonException("Unexpected token " + reader.TokenType.ToString());
         }
@@ -506,6 +543,25 @@ internal sealed class OutputReader<TObject> : IDisposable
     /// Authorization header (a reflecting proxy) must not carry it there. Rows are data: untouched.
     /// </summary>
     private static object? RedactMetadata(object? value) => value is string text ? Excerpts.RedactCredentials(text) : value;
+
+    /// <summary>A string or number, decoded once per distinct short token (see <see cref="ValueCache"/>).</summary>
+    private object? ReadShared(ref Utf8JsonReader reader, int kind)
+    {
+        var raw = reader.ValueSpan;
+        if (raw.Length > ValueCache.MaxRawBytes)
+        {
+            return kind == ValueCache.StringKind ? reader.GetString() : ReadNumber(ref reader);
+        }
+
+        if (_values.TryGet(raw, kind, out var value, out var key))
+        {
+            return value;
+        }
+
+        value = kind == ValueCache.StringKind ? reader.GetString() : ReadNumber(ref reader);
+        _values.Set(in key, value);
+        return value;
+    }
 
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
@@ -690,15 +746,22 @@ internal sealed class OutputReader<TObject> : IDisposable
 /// <summary>A property name decoded once; <see cref="Slot"/> is shared by names equal ignoring case.</summary>
 internal sealed class PropertyName
 {
-    public PropertyName(string text, int slot)
+    public PropertyName(string text, int slot, byte[]? raw = null)
     {
         Text = text;
         Slot = slot;
+        Raw = raw;
     }
 
     public string Text { get; }
 
     public int Slot { get; }
+
+    /// <summary>The name's bytes as the body sends them; null for a name the table did not keep.</summary>
+    public byte[]? Raw { get; }
+
+    /// <summary>The name that followed this one in the last object that had it: the next guess.</summary>
+    public PropertyName? Next { get; set; }
 }
 
 /// <summary>Names seen in one object; objects of up to 64 distinct names allocate nothing.</summary>
@@ -745,9 +808,15 @@ internal sealed class PropertyNameTable
     private readonly Dictionary<string, int> _slots = new(StringComparer.OrdinalIgnoreCase);
     private int _count;
 
-    public PropertyName Get(ref Utf8JsonReader reader)
+    /// <summary>The name at the reader; <paramref name="guess"/>, when its bytes match, skips the lookup.</summary>
+    public PropertyName Get(ref Utf8JsonReader reader, PropertyName? guess = null)
     {
         var raw = reader.ValueSpan;
+        if (guess?.Raw is { } guessed && raw.SequenceEqual(guessed))
+        {
+            return guess;
+        }
+
         var hash = Hash(raw);
         if (_byHash.TryGetValue(hash, out var bucket))
         {
@@ -775,14 +844,15 @@ internal sealed class PropertyNameTable
             _slots.Add(text, slot);
         }
 
-        var name = new PropertyName(text, slot);
+        var bytes = raw.ToArray();
+        var name = new PropertyName(text, slot, bytes);
         if (bucket is null)
         {
             bucket = new List<(byte[], PropertyName)>(1);
             _byHash.Add(hash, bucket);
         }
 
-        bucket.Add((raw.ToArray(), name));
+        bucket.Add((bytes, name));
         _count++;
         return name;
     }

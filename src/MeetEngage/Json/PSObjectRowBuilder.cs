@@ -1,4 +1,6 @@
+using System;
 using System.Management.Automation;
+using System.Threading;
 
 namespace MeetEngage.Json;
 
@@ -7,13 +9,70 @@ internal sealed class PSObjectRowBuilder : IRowBuilder<PSObject>
 {
     public static readonly PSObjectRowBuilder Instance = new();
 
-    public PSObject NewObject() => new();
+    // PowerShell stores a copy of the member it is given, never the member itself, so one
+    // member per thread can carry every name and value in: a property then costs one member
+    // instead of two. Checked once at load, so a PowerShell that kept the given member
+    // would simply get a fresh member per property, as before.
+    private static readonly bool StoresACopy = AddStoresACopy();
+
+    [ThreadStatic]
+    private static CarrierProperty? t_carrier;
+
+    public PSObject NewObject()
+    {
+        FullCollectionPacer.CountObject();
+        return new PSObject();
+    }
 
     // The reader has already ruled out a repeated name (ignoring case), so PowerShell's own
     // duplicate check, a large part of the cost per property, can be skipped.
-    public void Add(PSObject target, string name, object? value) =>
-        target.Properties.Add(new PSNoteProperty(name, value), preValidated: true);
+    public void Add(PSObject target, string name, object? value)
+    {
+        if (!StoresACopy)
+        {
+            target.Properties.Add(new PSNoteProperty(name, value), preValidated: true);
+            return;
+        }
+
+        var carrier = t_carrier ??= new CarrierProperty();
+        carrier.Carry(name, value);
+        target.Properties.Add(carrier, preValidated: true);
+        carrier.Value = null;
+    }
 
     public void Replace(PSObject target, string name, object? value) =>
         target.Properties[name].Value = value;
+
+    private static bool AddStoresACopy()
+    {
+        try
+        {
+            var probe = new PSObject();
+            var carrier = new CarrierProperty();
+            carrier.Carry("Probe", 1);
+            probe.Properties.Add(carrier, preValidated: true);
+            carrier.Carry("Other", 2);
+            var stored = probe.Properties["Probe"];
+            return stored is not null && !ReferenceEquals(stored, carrier) && stored.GetType() == typeof(PSNoteProperty) && Equals(stored.Value, 1);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExtendedTypeSystemException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A note property whose name can change, to hand PowerShell one property after another.</summary>
+    private sealed class CarrierProperty : PSNoteProperty
+    {
+        public CarrierProperty()
+            : base("Carrier", null)
+        {
+        }
+
+        public void Carry(string name, object? value)
+        {
+            SetMemberName(name);
+            Value = value;
+        }
+    }
 }
