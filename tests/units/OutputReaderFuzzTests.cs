@@ -246,7 +246,7 @@ public class OutputReaderFuzzTests
     }
 
     /// <summary>Fails the read that proves the reader kept asking after the body ended.</summary>
-    private sealed class ReadCountingStream : Stream
+    private sealed class ReadCountingStream : ReadOnlyTestStream
     {
         private readonly Stream _inner;
         private readonly int _maxReads;
@@ -257,16 +257,6 @@ public class OutputReaderFuzzTests
             _inner = inner;
             _maxReads = maxReads;
         }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -280,19 +270,10 @@ public class OutputReaderFuzzTests
             return _inner.Read(buffer, offset, count);
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A prefix, then one byte repeated for ever, in reads of up to 64 KB: a server that never stops.</summary>
-    private sealed class EndlessStream : Stream
+    private sealed class EndlessStream : ReadOnlyTestStream
     {
         private readonly byte[] _prefix;
         private readonly byte _repeated;
@@ -304,16 +285,6 @@ public class OutputReaderFuzzTests
         }
 
         public long BytesServed { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -334,14 +305,5 @@ public class OutputReaderFuzzTests
             return count;
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

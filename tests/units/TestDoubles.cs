@@ -64,7 +64,7 @@ internal sealed class RecordingObserver : IOutputObserver
 }
 
 /// <summary>Hands out a byte array in reads of chosen sizes, as a network stream might.</summary>
-internal sealed class ChunkedStream : Stream
+internal sealed class ChunkedStream : ReadOnlyTestStream
 {
     private readonly byte[] _data;
     private readonly Func<int, int> _chunkAt;
@@ -77,16 +77,6 @@ internal sealed class ChunkedStream : Stream
         _chunkAt = chunkAt;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         var size = Math.Min(Math.Min(count, Math.Max(1, _chunkAt(_reads++))), _data.Length - _position);
@@ -95,15 +85,6 @@ internal sealed class ChunkedStream : Stream
         return size;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>A clock that moves only when told; delays complete as it passes their due time.</summary>
@@ -169,4 +150,28 @@ internal sealed class FakeClock : IClock
             done.TrySetResult(true);
         }
     }
+}
+
+/// <summary>The members a read-only, unseekable test stream does not support, written once.</summary>
+internal abstract class ReadOnlyTestStream : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

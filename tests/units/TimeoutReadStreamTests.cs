@@ -130,7 +130,7 @@ public class TimeoutReadStreamTests
     }
 
     /// <summary>Answers each read with the next step: some bytes (perhaps after a pause), the end, or silence.</summary>
-    private sealed class ScriptedStream : Stream
+    private sealed class ScriptedStream : ReadOnlyTestStream
     {
         private readonly Step[] _steps;
         private readonly DisposalProbe? _response;
@@ -143,16 +143,6 @@ public class TimeoutReadStreamTests
             _response = response;
             _steps = steps;
         }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
 
@@ -183,14 +173,5 @@ public class TimeoutReadStreamTests
             return Math.Min(step.Bytes, count);
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
