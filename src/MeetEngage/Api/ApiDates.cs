@@ -34,7 +34,4 @@ internal static class ApiDates
     }
 
     public static DateTime FromUnixMilliseconds(long milliseconds) => Epoch.AddTicks(milliseconds * TimeSpan.TicksPerMillisecond);
-
-    /// <summary>UTC midnight at or before the value, as the API rounds <c>from_date</c>.</summary>
-    public static DateTime StartOfUtcDay(DateTime value) => ToUtc(value).Date;
 }

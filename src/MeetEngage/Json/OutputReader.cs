@@ -131,9 +131,6 @@ internal sealed class OutputReader<TObject> : IDisposable
     /// <summary>Body bytes consumed so far.</summary>
     public long BytesRead => _bytesBefore + _start;
 
-    /// <summary>Whether the body had an <c>output</c> array (known once <see cref="TryReadRow"/> returned false).</summary>
-    public bool SawOutput => _sawOutput;
-
     /// <summary>Reads the next row; false at the clean end of a complete body.</summary>
     /// <remarks>
     /// The parser's own exception is not kept as the inner exception: its message may quote the
