@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-MeetEngage'
         'Disconnect-MeetEngage'
+        'Export-MeetEngageData'
         'Get-MeetEngageData'
         'Test-MeetEngageAccess'
     )

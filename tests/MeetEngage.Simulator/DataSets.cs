@@ -71,6 +71,7 @@ internal sealed class DataCatalog
     private readonly Lazy<IDataSet> _demoBasic = new(() => SampleData.BasicInfo(other: false));
     private readonly Lazy<IDataSet> _otherBasic = new(() => SampleData.BasicInfo(other: true));
     private readonly Lazy<IDataSet> _mixed = new(SampleData.MixedSchema);
+    private readonly Lazy<IDataSet> _exportShapes = new(ExportShapesDataSet.Create);
 
     /// <summary>
     /// Account <c>other</c> has its own small sets; every other account (demo, and any added with --key)
@@ -84,6 +85,7 @@ internal sealed class DataCatalog
             "standard" => (other ? _otherStandard : _demoStandard).Value,
             "custom_method_basic_info" => (other ? _otherBasic : _demoBasic).Value,
             "mixed_schema" => other ? null : _mixed.Value,
+            "export_shapes" => other ? null : _exportShapes.Value,
             _ => BulkDataSet.TryCreate(method),
         };
     }

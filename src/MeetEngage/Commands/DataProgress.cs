@@ -7,7 +7,7 @@ using MeetEngage.Api;
 namespace MeetEngage.Commands;
 
 /// <summary>
-/// Write-Progress for Get-MeetEngageData: chunk i of n with its range, rows so far and a time
+/// Write-Progress for Get- and Export-MeetEngageData: chunk i of n with its range, rows so far and a time
 /// left that counts the rate limiter's waits; or, for one long download, rows and bytes. Updates
 /// at most four times a second, so that runbook job streams stay small.
 /// </summary>
@@ -33,12 +33,12 @@ internal sealed class DataProgress
     private long _bytesInChunk;
     private string? _waiting;
 
-    public DataProgress(Cmdlet cmdlet, MeetEngageClient client, string dataMethod, int chunks)
+    public DataProgress(Cmdlet cmdlet, MeetEngageClient client, string dataMethod, int chunks, string commandName = "Get-MeetEngageData")
     {
         _cmdlet = cmdlet;
         _client = client;
         _chunks = chunks;
-        _activity = "Get-MeetEngageData " + dataMethod;
+        _activity = commandName + " " + dataMethod;
     }
 
     private bool Chunked => _chunks > 1;

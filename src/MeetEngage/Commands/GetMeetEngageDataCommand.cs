@@ -1,10 +1,10 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using MeetEngage.Api;
+using MeetEngage.Export;
 using MeetEngage.Json;
 
 namespace MeetEngage.Commands;
@@ -17,8 +17,7 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     private const string PropertySet = "Property";
     private const string NormalizeSet = "NormalizeProperties";
 
-    private long _fromMilliseconds;
-    private long _toMilliseconds;
+    private DataRequest _request = null!;
     private string[]? _property;
 
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -47,30 +46,12 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     [ValidateRange(1, 3660)]
     public int ChunkDays { get; set; }
 
-    private bool Chunked => ChunkDays > 0;
+    [Parameter]
+    public SwitchParameter Flatten { get; set; }
 
     protected override void BeginProcessing()
     {
-        try
-        {
-            _fromMilliseconds = From is { } from ? ApiDates.ToUnixMilliseconds(from) : 0;
-            _toMilliseconds = ApiDates.ToUnixMilliseconds(To ?? DateTime.UtcNow);
-        }
-        catch (MeetEngageException e)
-        {
-            ThrowTerminatingError(ToErrorRecord(e, From is { } early && ApiDates.ToUtc(early).Year < 1970 ? From : To));
-        }
-
-        if (_fromMilliseconds > _toMilliseconds)
-        {
-            Refuse("FromAfterTo", string.Format(CultureInfo.InvariantCulture, "-From ({0:yyyy-MM-dd HH:mm:ss}Z) is after -To ({1:yyyy-MM-dd HH:mm:ss}Z); nothing was requested.", ApiDates.FromUnixMilliseconds(_fromMilliseconds), ApiDates.FromUnixMilliseconds(_toMilliseconds)), From);
-        }
-
-        if (Chunked && From is null)
-        {
-            Refuse("ChunkDaysNeedsFrom", "-ChunkDays splits the range from -From to -To into chunks: give -From as well (the API's data has no known start).", ChunkDays);
-        }
-
+        _request = DataRequest.Plan(this, From, To, ChunkDays);
         if (ParameterSetName == PropertySet)
         {
             _property = RowShape.Distinct(Property);
@@ -79,44 +60,32 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var session = ResolveSession(Session);
-        session.RememberDataMethod(DataMethod);
-        var ranges = Chunked
-            ? DateChunks.Plan(_fromMilliseconds, _toMilliseconds, ChunkDays)
-            : new[] { new DateRange(_fromMilliseconds, _toMilliseconds) };
-        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Reading '{0}' for account '{1}', {2:yyyy-MM-dd HH:mm:ss}Z to {3:yyyy-MM-dd HH:mm:ss}Z (the API widens these to whole UTC days){4}.", DataMethod, session.Account, ApiDates.FromUnixMilliseconds(_fromMilliseconds), ApiDates.FromUnixMilliseconds(_toMilliseconds), Chunked ? string.Format(CultureInfo.InvariantCulture, " in {0} chunks of {1} days", ranges.Count, ChunkDays) : string.Empty));
-
-        var progress = new DataProgress(this, session.Client, DataMethod, ranges.Count);
-        var observer = new DataObserver(this, progress);
+        var reading = new DataReading(this, ResolveSession(Session), DataMethod, _request, MyInvocation.MyCommand.Name);
         var held = NormalizeProperties ? new List<PSObject>() : null;
-        long rows = 0;
+        var missing = _property is null ? null : new PropertyPresence(_property);
+        using var flattener = Flatten ? new Flattener(WriteWarning) : null;
+        void Emit(PSObject row)
+        {
+            missing?.Saw(row);
+            if (held is not null)
+            {
+                held.Add(row);
+            }
+            else
+            {
+                WriteObject(_property is null ? row : RowShape.Project(row, _property));
+            }
+        }
+
         try
         {
-            for (var i = 0; i < ranges.Count; i++)
+            if (flattener is null)
             {
-                var range = ranges[i];
-                progress.ChunkStarted(i, range, rows);
-                var query = new DataQuery(session.Account, DataMethod, range.FromMilliseconds, range.ToMilliseconds);
-                try
-                {
-                    foreach (var row in session.Client.ReadOrganisationData(query, PSObjectRowBuilder.Instance, observer, CancelToken))
-                    {
-                        rows++;
-                        if (held is not null)
-                        {
-                            held.Add(row);
-                        }
-                        else
-                        {
-                            WriteObject(_property is null ? row : RowShape.Project(row, _property));
-                        }
-                    }
-                }
-                catch (MeetEngageException e) when (Chunked && !IsTerminating(e))
-                {
-                    // One failed chunk must not cost the others: report its exact range and go on.
-                    WriteError(ChunkError(e, i, ranges.Count, range));
-                }
+                reading.Run(PSObjectRowBuilder.Instance, 0, Emit, ChunkFailed, null, CancelToken);
+            }
+            else
+            {
+                reading.Run(ExportRowBuilder.Instance, 0, row => Emit(FlatRows.ToPSObject(flattener.Flatten(row))), ChunkFailed, null, CancelToken);
             }
         }
         finally
@@ -126,11 +95,14 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
             {
                 WriteNormalized(held);
             }
-
-            progress.Complete();
         }
 
-        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "'{0}': {1:N0} rows in all.", DataMethod, rows));
+        if (missing?.NeverSeen() is { Count: > 0 } never)
+        {
+            WriteWarning(string.Format(CultureInfo.InvariantCulture, "No row had the propert{0} {1}: {2} empty.", never.Count == 1 ? "y" : "ies", string.Join(", ", never.Select(static n => "'" + n + "'")), never.Count == 1 ? "its column is" : "their columns are"));
+        }
+
+        WriteVerbose(reading.Summary());
     }
 
     internal override object? TargetFor(MeetEngageException exception) => DataMethod;
@@ -145,92 +117,20 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
         }
     }
 
-    private ErrorRecord ChunkError(MeetEngageException e, int index, int count, DateRange range)
+    private bool ChunkFailed(MeetEngageException e, int index, DateRange range)
     {
-        var message = string.Format(
-            CultureInfo.InvariantCulture,
-            "Chunk {0} of {1} ({2:yyyy-MM-dd} to {3:yyyy-MM-dd} UTC) failed: {4} Re-run just this range with -From {2:yyyy-MM-dd} -To {3:yyyy-MM-dd}.",
-            index + 1,
-            count,
-            range.From,
-            range.To,
-            e.Message);
-        var chunkFailure = new MeetEngageException(e.Kind, e.ErrorId, message, e)
+        // One failed chunk must not cost the others: report its exact range and go on.
+        if (IsTerminating(e))
         {
-            StatusCode = e.StatusCode,
-            RequestUri = e.RequestUri,
-            RowsWritten = e.RowsWritten,
-        };
+            throw e;
+        }
+
+        var failure = DataRequest.ChunkFailure(e, index, _request.Ranges.Count, range, string.Format(CultureInfo.InvariantCulture, "Re-run just this range with -From {0:yyyy-MM-dd} -To {1:yyyy-MM-dd}.", range.From, range.To));
         var target = new PSObject();
         target.Properties.Add(new PSNoteProperty("DataMethod", DataMethod));
         target.Properties.Add(new PSNoteProperty("From", range.From));
         target.Properties.Add(new PSNoteProperty("To", range.To));
-        return ToErrorRecord(chunkFailure, target);
-    }
-
-    private void Refuse(string errorId, string message, object? target) =>
-        ThrowTerminatingError(ToErrorRecord(new MeetEngageException(FailureKind.InvalidArgument, errorId, message), target));
-
-    /// <summary>Sends what the body carries beside 'output' to the matching stream, and drives progress.</summary>
-    private sealed class DataObserver : StreamObserver
-    {
-        /// <summary>A warning or error the API sends beside the rows is shown up to this length.</summary>
-        private const int MaxMetadataChars = 2000;
-
-        private readonly DataProgress _progress;
-
-        public DataObserver(MeetEngageCmdlet cmdlet, DataProgress progress)
-            : base(cmdlet)
-        {
-            _progress = progress;
-        }
-
-        public override void Waiting(TimeSpan delay, string reason) => _progress.Waiting(delay, reason);
-
-        public override void Reading(long rows, long bytes) => _progress.Rows(rows, bytes);
-
-        public override void OnMetadata(string name, object? value)
-        {
-            switch (name.ToUpperInvariant())
-            {
-                case "WARNING":
-                case "WARNINGS":
-                    foreach (var text in Texts(value))
-                    {
-                        Cmdlet.WriteWarning("The API warned: " + text);
-                    }
-
-                    break;
-                case "ERROR":
-                case "ERRORS":
-                    foreach (var text in Texts(value))
-                    {
-                        var error = new MeetEngageException(FailureKind.InvalidData, "ApiReportedError", "The API reported an error: " + text);
-                        Cmdlet.WriteError(new ErrorRecord(error, "MeetEngage.ApiReportedError", ErrorCategory.InvalidResult, ((GetMeetEngageDataCommand)Cmdlet).DataMethod));
-                    }
-
-                    break;
-                default:
-                    Cmdlet.WriteVerbose("The API sent '" + name + "': " + string.Join("; ", Texts(value)));
-                    break;
-            }
-        }
-
-        /// <summary>The texts of a metadata value, each cut to a readable length.</summary>
-        private static string[] Texts(object? value) => RawTexts(value).Select(Bound).ToArray();
-
-        private static string Bound(string text) =>
-            text.Length <= MaxMetadataChars ? text : text.Substring(0, MaxMetadataChars) + "… (" + text.Length.ToString(CultureInfo.InvariantCulture) + " characters)";
-
-        private static string[] RawTexts(object? value) => value switch
-        {
-            null => Array.Empty<string>(),
-            string text => new[] { text },
-            object[] items => items.SelectMany(RawTexts).ToArray(),
-            PSObject obj => new[] { string.Join(", ", obj.Properties.Select(static p => p.Name + "=" + string.Join("|", RawTexts(p.Value)))) },
-            IFormattable formattable => new[] { formattable.ToString(null, CultureInfo.InvariantCulture) },
-            IEnumerable items => items.Cast<object?>().SelectMany(RawTexts).ToArray(),
-            _ => new[] { value.ToString() ?? string.Empty },
-        };
+        WriteError(ToErrorRecord(failure, target));
+        return true;
     }
 }

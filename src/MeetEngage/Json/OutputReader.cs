@@ -67,6 +67,9 @@ internal sealed class OutputReader<TObject> : IDisposable
     private readonly PropertyNameTable _names = new();
     private readonly ValueCache _values = new();
 
+    // A file writer wants numbers as the API wrote them (see IKeepsNumberText).
+    private readonly int _numberKind;
+
     // The open objects and arrays, innermost last; an array (not a List) so frames are
     // updated in place through refs rather than copied out and back on every token.
     private Frame[] _frames = new Frame[8];
@@ -112,6 +115,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         _options = new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow };
         _state = new JsonReaderState(_options);
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxTokenBytes + 1));
+        _numberKind = builder is IKeepsNumberText ? ValueCache.NumberTextKind : ValueCache.NumberKind;
     }
 
     private enum Phase
@@ -499,7 +503,7 @@ internal sealed class OutputReader<TObject> : IDisposable
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.Number:
-                return ReadShared(ref reader, ValueCache.NumberKind);
+                return ReadShared(ref reader, _numberKind);
             default:
                 throw new JsonException("Unexpected token " + reader.TokenType.ToString());
         }
@@ -547,7 +551,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         var raw = reader.ValueSpan;
         if (raw.Length > ValueCache.MaxRawBytes)
         {
-            return kind == ValueCache.StringKind ? reader.GetString() : ReadNumber(ref reader);
+            return Decode(ref reader, kind);
         }
 
         if (_values.TryGet(raw, kind, out var value, out var key))
@@ -555,10 +559,17 @@ internal sealed class OutputReader<TObject> : IDisposable
             return value;
         }
 
-        value = kind == ValueCache.StringKind ? reader.GetString() : ReadNumber(ref reader);
+        value = Decode(ref reader, kind);
         _values.Set(in key, value);
         return value;
     }
+
+    private static object? Decode(ref Utf8JsonReader reader, int kind) => kind switch
+    {
+        ValueCache.StringKind => reader.GetString(),
+        ValueCache.NumberTextKind => JsonNumberText.From(reader.ValueSpan),
+        _ => ReadNumber(ref reader),
+    };
 
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;

@@ -25,6 +25,9 @@ internal sealed class ValueCache
     public const int StringKind = 1;
     public const int NumberKind = 2;
 
+    /// <summary>A number kept as its JSON text (<see cref="JsonNumberText"/>).</summary>
+    public const int NumberTextKind = 3;
+
     private const int SlotBits = 10;
 
     private readonly Entry[] _entries = new Entry[1 << SlotBits];

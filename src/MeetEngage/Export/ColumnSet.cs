@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace MeetEngage.Export;
+
+/// <summary>
+/// The union of every row's columns in first-seen order, compared ignoring case as PowerShell
+/// property names are (the first spelling seen names the column). The only per-export state that
+/// grows with the data, so it is bounded: <see cref="MaxColumns"/> names.
+/// </summary>
+internal sealed class ColumnSet
+{
+    public const int MaxColumns = 10_000;
+
+    private readonly Dictionary<string, int> _index = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _names = new();
+
+    public ColumnSet(IEnumerable<string>? names = null)
+    {
+        if (names is not null)
+        {
+            foreach (var name in names)
+            {
+                IndexOf(name);
+            }
+        }
+    }
+
+    public int Count => _names.Count;
+
+    public IReadOnlyList<string> Names => _names;
+
+    /// <summary>The column's position, adding it at the end when it is new.</summary>
+    public int IndexOf(string name)
+    {
+        if (_index.TryGetValue(name, out var index))
+        {
+            return index;
+        }
+
+        if (_names.Count >= MaxColumns)
+        {
+            throw new MeetEngageException(
+                FailureKind.InvalidData,
+                "TooManyColumns",
+                string.Format(CultureInfo.InvariantCulture, "The rows have more than {0:N0} different columns, more than a CSV file can usefully hold. Export to JSON Lines (-Format JsonLines) instead.", MaxColumns));
+        }
+
+        index = _names.Count;
+        _index.Add(name, index);
+        _names.Add(name);
+        return index;
+    }
+}

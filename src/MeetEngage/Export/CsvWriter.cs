@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace MeetEngage.Export;
+
+/// <summary>
+/// CSV whose header is the union of every row's flattened columns, in bounded memory: rows go to
+/// the data file (a spill beside the target) as they arrive, each laid out in the columns known at
+/// that moment; the final file is then the header followed by the spilled rows, each padded with
+/// empty cells for the columns that appeared after it. Memory holds one row and the column names.
+/// </summary>
+/// <remarks>
+/// A spilled row is an 8-byte prefix (byte length, column count) and the row's UTF-8 CSV text,
+/// so that rows with newlines inside quoted fields need no parsing when they are copied.
+/// The cost is disk: while the final file is written, the spill and the file exist side by side.
+/// </remarks>
+internal sealed class CsvWriter : IExportWriter
+{
+    private readonly FileStream _spill;
+    private readonly ColumnSet _columns;
+    private readonly Flattener _flattener;
+    private readonly Encoding _encoding;
+    private readonly CsvCells _cells = new();
+    private readonly byte[] _prefix = new byte[8];
+    private object?[] _slots = new object?[64];
+
+    public CsvWriter(FileStream spill, Encoding encoding, ColumnSet columns, long rows, Action<string> warn)
+    {
+        _spill = spill;
+        _encoding = encoding;
+        _columns = columns;
+        _flattener = new Flattener(warn);
+        Rows = rows;
+    }
+
+    public long Rows { get; private set; }
+
+    public IReadOnlyList<string> Columns => _columns.Names;
+
+    public void Write(ExportRow row)
+    {
+        var cells = _flattener.Flatten(row);
+        foreach (var cell in cells)
+        {
+            var index = _columns.IndexOf(cell.Key);
+            if (index >= _slots.Length)
+            {
+                Array.Resize(ref _slots, Math.Max(_slots.Length * 2, index + 1));
+            }
+
+            _slots[index] = cell.Value;
+        }
+
+        var width = _columns.Count;
+        _cells.Clear();
+        for (var i = 0; i < width; i++)
+        {
+            if (i > 0)
+            {
+                _cells.Separator();
+            }
+
+            _cells.Field(_slots[i]);
+            _slots[i] = null;
+        }
+
+        WriteInt(0, _cells.Length);
+        WriteInt(4, width);
+        _spill.Write(_prefix, 0, _prefix.Length);
+        var bytes = _cells.Bytes;
+        _spill.Write(bytes.Array!, bytes.Offset, bytes.Count);
+        Rows++;
+    }
+
+    public long Checkpoint() => ExportStreams.Durable(_spill);
+
+    public bool WriteFinal(string finalPath)
+    {
+        _spill.Flush();
+        var end = _spill.Length;
+        _spill.Position = 0;
+        using (var output = new FileStream(finalPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, ExportStreams.BufferBytes))
+        {
+            if (Rows > 0)
+            {
+                var preamble = _encoding.GetPreamble();
+                output.Write(preamble, 0, preamble.Length);
+                WriteHeader(output);
+                CopyRows(output, end);
+            }
+
+            output.Flush(flushToDisk: true);
+        }
+
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _flattener.Dispose();
+        _spill.Dispose();
+    }
+
+    private void WriteHeader(Stream output)
+    {
+        _cells.Clear();
+        for (var i = 0; i < _columns.Count; i++)
+        {
+            if (i > 0)
+            {
+                _cells.Separator();
+            }
+
+            _cells.Field(_columns.Names[i]);
+        }
+
+        WriteLine(output, _cells.Bytes, padding: 0);
+    }
+
+    private void CopyRows(Stream output, long end)
+    {
+        var row = new byte[4096];
+        while (_spill.Position < end)
+        {
+            ReadExactly(_prefix, 8);
+            var length = ReadInt(0);
+            var width = ReadInt(4);
+            if (length > row.Length)
+            {
+                row = new byte[Math.Max(length, row.Length * 2)];
+            }
+
+            ReadExactly(row, length);
+            var padding = width == 0 ? Math.Max(0, _columns.Count - 1) : _columns.Count - width;
+            WriteLine(output, new ArraySegment<byte>(row, 0, length), padding);
+        }
+    }
+
+    private void WriteLine(Stream output, ArraySegment<byte> utf8, int padding)
+    {
+        if (padding > 0)
+        {
+            var padded = new byte[utf8.Count + padding];
+            Buffer.BlockCopy(utf8.Array!, utf8.Offset, padded, 0, utf8.Count);
+            for (var i = utf8.Count; i < padded.Length; i++)
+            {
+                padded[i] = (byte)',';
+            }
+
+            utf8 = new ArraySegment<byte>(padded);
+        }
+
+        Write(output, utf8);
+        Write(output, new ArraySegment<byte>(NewLine));
+    }
+
+    private static readonly byte[] NewLine = Encoding.ASCII.GetBytes(Environment.NewLine);
+
+    private void Write(Stream output, ArraySegment<byte> utf8)
+    {
+        if (_encoding is UTF8Encoding)
+        {
+            output.Write(utf8.Array!, utf8.Offset, utf8.Count);
+            return;
+        }
+
+        var converted = Encoding.Convert(Encoding.UTF8, _encoding, utf8.Array!, utf8.Offset, utf8.Count);
+        output.Write(converted, 0, converted.Length);
+    }
+
+    private void ReadExactly(byte[] buffer, int count)
+    {
+        var read = 0;
+        while (read < count)
+        {
+            var n = _spill.Read(buffer, read, count - read);
+            if (n <= 0)
+            {
+                throw new IOException("The export's temporary file ended early: it was changed by something else while the export ran.");
+            }
+
+            read += n;
+        }
+    }
+
+    private int ReadInt(int offset) =>
+        _prefix[offset] | (_prefix[offset + 1] << 8) | (_prefix[offset + 2] << 16) | (_prefix[offset + 3] << 24);
+
+    private void WriteInt(int offset, int value)
+    {
+        _prefix[offset] = (byte)value;
+        _prefix[offset + 1] = (byte)(value >> 8);
+        _prefix[offset + 2] = (byte)(value >> 16);
+        _prefix[offset + 3] = (byte)(value >> 24);
+    }
+}

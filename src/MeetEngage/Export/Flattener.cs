@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace MeetEngage.Export;
+
+/// <summary>
+/// Flattens a row for CSV (DESIGN.md "Flattening"): a nested object becomes dotted columns
+/// (<c>Details.Campaign.Name</c>), an array one cell of compact JSON text, an empty object or array
+/// <c>{}</c> / <c>[]</c>. Cell values stay a string, bool, null or JsonNumberText.
+/// </summary>
+/// <remarks>
+/// A flattened name can collide with a real key that contains a dot (<c>Details.Source</c> beside
+/// <c>Details: {Source}</c>), compared ignoring case as PowerShell does: the first one in the row
+/// keeps the name, later ones get <c>_2</c>, <c>_3</c>, … and the caller is told once per name.
+/// Rows without nested objects cannot collide (the reader already keeps one of a repeated key).
+/// </remarks>
+internal sealed class Flattener : IDisposable
+{
+    private const string EmptyObject = "{}";
+
+    private readonly CompactJson _json = new();
+    private readonly List<KeyValuePair<string, object?>> _cells = new();
+    private readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _reported = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Action<string> _warn;
+    private bool _nested;
+
+    /// <param name="warn">Receives one message per colliding name.</param>
+    public Flattener(Action<string> warn)
+    {
+        _warn = warn;
+    }
+
+    /// <summary>The row's cells in order; the list is reused by the next call.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Flatten(ExportRow row)
+    {
+        _cells.Clear();
+        _nested = false;
+        foreach (var property in row.Properties)
+        {
+            Add(property.Key, property.Value);
+        }
+
+        if (_nested)
+        {
+            RenameCollisions();
+        }
+
+        return _cells;
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    private void Add(string name, object? value)
+    {
+        switch (value)
+        {
+            case ExportRow nested when nested.Properties.Count == 0:
+                _cells.Add(new KeyValuePair<string, object?>(name, EmptyObject));
+                break;
+            case ExportRow nested:
+                _nested = true;
+                foreach (var property in nested.Properties)
+                {
+                    Add(name + "." + property.Key, property.Value);
+                }
+
+                break;
+            case object?[] items:
+                _cells.Add(new KeyValuePair<string, object?>(name, _json.WriteText(items)));
+                break;
+            default:
+                _cells.Add(new KeyValuePair<string, object?>(name, value));
+                break;
+        }
+    }
+
+    private void RenameCollisions()
+    {
+        _names.Clear();
+        for (var i = 0; i < _cells.Count; i++)
+        {
+            var name = _cells[i].Key;
+            if (_names.Add(name))
+            {
+                continue;
+            }
+
+            var suffix = 2;
+            string renamed;
+            do
+            {
+                renamed = name + "_" + suffix.ToString(CultureInfo.InvariantCulture);
+                suffix++;
+            }
+            while (!_names.Add(renamed));
+
+            _cells[i] = new KeyValuePair<string, object?>(renamed, _cells[i].Value);
+            if (_reported.Add(name))
+            {
+                _warn(string.Format(CultureInfo.InvariantCulture, "Two values flatten to the column '{0}' (a key with a dot beside a nested object); the later one is in '{1}'.", name, renamed));
+            }
+        }
+    }
+}

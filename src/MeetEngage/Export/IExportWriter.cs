@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace MeetEngage.Export;
+
+/// <summary>Writes rows into an export's data file, then the finished file.</summary>
+internal interface IExportWriter : IDisposable
+{
+    long Rows { get; }
+
+    /// <summary>Columns so far: the CSV header's, or the distinct top-level names of JSON Lines rows.</summary>
+    IReadOnlyList<string> Columns { get; }
+
+    void Write(ExportRow row);
+
+    /// <summary>Makes everything written so far durable; returns the data file's length.</summary>
+    long Checkpoint();
+
+    /// <summary>
+    /// Finishes the export: either writes the final file at <paramref name="finalPath"/> and
+    /// returns true, or returns false when the data file itself is the final file.
+    /// </summary>
+    bool WriteFinal(string finalPath);
+}
+
+/// <summary>Shared data-file handling of the writers.</summary>
+internal static class ExportStreams
+{
+    public const int BufferBytes = 1 << 16;
+
+    public static FileStream OpenData(string path, long keepBytes)
+    {
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, BufferBytes);
+        stream.SetLength(keepBytes);
+        stream.Position = keepBytes;
+        return stream;
+    }
+
+    public static long Durable(FileStream stream)
+    {
+        stream.Flush(flushToDisk: true);
+        return stream.Length;
+    }
+}

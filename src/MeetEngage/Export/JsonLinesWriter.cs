@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace MeetEngage.Export;
+
+/// <summary>
+/// JSON Lines: each row as one line of compact JSON equal to the API's row (nothing flattened,
+/// numbers with the API's digits), lines ended by <c>\n</c> as the format asks. The data file is
+/// the final file.
+/// </summary>
+internal sealed class JsonLinesWriter : IExportWriter
+{
+    private readonly FileStream _data;
+    private readonly CompactJson _json = new();
+    private readonly ColumnSet _columns;
+
+    public JsonLinesWriter(FileStream data, Encoding encoding, ColumnSet columns, long rows)
+    {
+        _data = data;
+        _columns = columns;
+        Rows = rows;
+        if (data.Length == 0)
+        {
+            var preamble = encoding.GetPreamble();
+            data.Write(preamble, 0, preamble.Length);
+        }
+    }
+
+    public long Rows { get; private set; }
+
+    public IReadOnlyList<string> Columns => _columns.Names;
+
+    public void Write(ExportRow row)
+    {
+        foreach (var property in row.Properties)
+        {
+            _columns.IndexOf(property.Key);
+        }
+
+        var line = _json.Write(row);
+        WriteBytes(line);
+        _data.WriteByte((byte)'\n');
+        Rows++;
+    }
+
+    public long Checkpoint() => ExportStreams.Durable(_data);
+
+    public bool WriteFinal(string finalPath)
+    {
+        ExportStreams.Durable(_data);
+        return false;
+    }
+
+    public void Dispose()
+    {
+        _json.Dispose();
+        _data.Dispose();
+    }
+
+    private void WriteBytes(ReadOnlyMemory<byte> bytes)
+    {
+        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment))
+        {
+            _data.Write(segment.Array!, segment.Offset, segment.Count);
+        }
+        else
+        {
+            var copy = bytes.ToArray();
+            _data.Write(copy, 0, copy.Length);
+        }
+    }
+}
