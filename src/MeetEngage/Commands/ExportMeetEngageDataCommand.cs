@@ -149,11 +149,11 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             var failure = new IOException("Writing the export failed: " + e.Message + " " + Untouched(stateSaved), e);
-            ThrowTerminatingError(new ErrorRecord(failure, "MeetEngage.ExportWriteFailed", e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, _target));
+            WriteError(new ErrorRecord(failure, "MeetEngage.ExportWriteFailed", e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, _target));
         }
         finally
         {
-            writer?.Dispose();
+            DisposeQuietly(writer);
             if (!finished)
             {
                 ExportFiles.TryDelete(finalPath);
@@ -166,6 +166,22 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     }
 
     internal override object? TargetFor(MeetEngageException exception) => DataMethod;
+
+    /// <summary>
+    /// Closes the data file after a failure. Closing flushes, and on a full disk the flush fails
+    /// again: that second failure must not replace the first, which was already reported.
+    /// </summary>
+    private static void DisposeQuietly(IExportWriter? writer)
+    {
+        try
+        {
+            writer?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Reported already, as the write that failed first.
+        }
+    }
 
     private ResumeState DescribeRun(MeetEngageSession session) => new()
     {
