@@ -63,7 +63,7 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
         var reading = new DataReading(this, ResolveSession(Session), DataMethod, _request, MyInvocation.MyCommand.Name);
         var held = NormalizeProperties ? new List<PSObject>() : null;
         var missing = _property is null ? null : new PropertyPresence(_property);
-        using var flattener = Flatten ? new Flattener(WriteWarning) : null;
+        var flattener = Flatten ? new Flattener(WriteWarning) : null;
         void Emit(PSObject row)
         {
             missing?.Saw(row);

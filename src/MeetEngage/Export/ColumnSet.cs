@@ -16,6 +16,12 @@ internal sealed class ColumnSet
     private readonly Dictionary<string, int> _index = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _names = new();
 
+    // The name seen at each position of the last row, and its column: rows mostly repeat the
+    // same names, as the same string instances (the reader decodes each name once), so a
+    // reference compare usually replaces the case-insensitive lookup.
+    private string?[] _lastNames = new string?[64];
+    private int[] _lastColumns = new int[64];
+
     public ColumnSet(IEnumerable<string>? names = null)
     {
         if (names is not null)
@@ -30,6 +36,28 @@ internal sealed class ColumnSet
     public int Count => _names.Count;
 
     public IReadOnlyList<string> Names => _names;
+
+    /// <summary>The column of the name at <paramref name="position"/> in its row, adding it when it is new.</summary>
+    public int IndexOf(string name, int position)
+    {
+        if (position < _lastNames.Length)
+        {
+            if (ReferenceEquals(_lastNames[position], name))
+            {
+                return _lastColumns[position];
+            }
+        }
+        else
+        {
+            Array.Resize(ref _lastNames, Math.Max(_lastNames.Length * 2, position + 1));
+            Array.Resize(ref _lastColumns, _lastNames.Length);
+        }
+
+        var index = IndexOf(name);
+        _lastNames[position] = name;
+        _lastColumns[position] = index;
+        return index;
+    }
 
     /// <summary>The column's position, adding it at the end when it is new.</summary>
     public int IndexOf(string name)

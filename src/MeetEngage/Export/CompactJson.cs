@@ -1,86 +1,83 @@
 using System;
-using System.IO;
-using System.Text.Encodings.Web;
-using System.Text.Json;
+using System.Text;
 using MeetEngage.Json;
 
 namespace MeetEngage.Export;
 
 /// <summary>
 /// Writes an <see cref="ExportRow"/> or array back as compact JSON: a JSON Lines row, or the text of
-/// an array cell. Numbers are written with the API's own digits; strings are re-escaped minimally
-/// (non-ASCII text stays readable: these files are data, never HTML).
+/// an array cell. Numbers keep the API's digits; strings are escaped only where JSON requires
+/// (quote, backslash, control characters), so non-ASCII text stays readable UTF-8.
 /// </summary>
-internal sealed class CompactJson : IDisposable
+internal sealed class CompactJson
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Indented = false,
-        SkipValidation = true,
-    };
+    private static readonly byte[] Null = Encoding.ASCII.GetBytes("null");
+    private static readonly byte[] True = Encoding.ASCII.GetBytes("true");
+    private static readonly byte[] False = Encoding.ASCII.GetBytes("false");
 
-    private readonly MemoryStream _buffer = new(1024);
-    private readonly Utf8JsonWriter _writer;
-
-    public CompactJson()
-    {
-        _writer = new Utf8JsonWriter(_buffer, Options);
-    }
+    private readonly Utf8Buffer _buffer = new();
 
     /// <summary>The value as JSON UTF-8 bytes; valid until the next call.</summary>
-    public ReadOnlyMemory<byte> Write(object? value)
+    public ArraySegment<byte> Write(object? value)
     {
-        _buffer.SetLength(0);
-        _writer.Reset(_buffer);
+        _buffer.Clear();
         WriteValue(value);
-        _writer.Flush();
-        return new ReadOnlyMemory<byte>(_buffer.GetBuffer(), 0, (int)_buffer.Length);
+        return _buffer.Bytes;
     }
 
     /// <summary>The value as JSON text.</summary>
     public string WriteText(object? value)
     {
         var bytes = Write(value);
-        return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
+        return Encoding.UTF8.GetString(bytes.Array!, bytes.Offset, bytes.Count);
     }
-
-    public void Dispose() => _writer.Dispose();
 
     private void WriteValue(object? value)
     {
         switch (value)
         {
             case null:
-                _writer.WriteNullValue();
+                _buffer.Append(Null);
                 break;
             case string text:
-                _writer.WriteStringValue(text);
+                _buffer.AppendJsonString(text);
                 break;
             case bool flag:
-                _writer.WriteBooleanValue(flag);
+                _buffer.Append(flag ? True : False);
                 break;
             case JsonNumberText number:
-                _writer.WriteRawValue(number.Text, skipInputValidation: true);
+                _buffer.AppendAscii(number.Text);
                 break;
             case ExportRow row:
-                _writer.WriteStartObject();
-                foreach (var property in row.Properties)
+                _buffer.Append((byte)'{');
+                var properties = row.Properties;
+                for (var i = 0; i < properties.Count; i++)
                 {
-                    _writer.WritePropertyName(property.Key);
-                    WriteValue(property.Value);
+                    if (i > 0)
+                    {
+                        _buffer.Append((byte)',');
+                    }
+
+                    _buffer.AppendJsonString(properties[i].Key);
+                    _buffer.Append((byte)':');
+                    WriteValue(properties[i].Value);
                 }
 
-                _writer.WriteEndObject();
+                _buffer.Append((byte)'}');
                 break;
             case object?[] items:
-                _writer.WriteStartArray();
-                foreach (var item in items)
+                _buffer.Append((byte)'[');
+                for (var i = 0; i < items.Length; i++)
                 {
-                    WriteValue(item);
+                    if (i > 0)
+                    {
+                        _buffer.Append((byte)',');
+                    }
+
+                    WriteValue(items[i]);
                 }
 
-                _writer.WriteEndArray();
+                _buffer.Append((byte)']');
                 break;
             default:
                 throw new ArgumentException("Not a JSON value: " + value.GetType().Name, nameof(value));

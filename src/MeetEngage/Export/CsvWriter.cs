@@ -42,9 +42,10 @@ internal sealed class CsvWriter : IExportWriter
     public void Write(ExportRow row)
     {
         var cells = _flattener.Flatten(row);
-        foreach (var cell in cells)
+        for (var position = 0; position < cells.Count; position++)
         {
-            var index = _columns.IndexOf(cell.Key);
+            var cell = cells[position];
+            var index = _columns.IndexOf(cell.Key, position);
             if (index >= _slots.Length)
             {
                 Array.Resize(ref _slots, Math.Max(_slots.Length * 2, index + 1));
@@ -99,7 +100,6 @@ internal sealed class CsvWriter : IExportWriter
 
     public void Dispose()
     {
-        _flattener.Dispose();
         _spill.Dispose();
     }
 

@@ -15,7 +15,7 @@ namespace MeetEngage.Export;
 /// keeps the name, later ones get <c>_2</c>, <c>_3</c>, … and the caller is told once per name.
 /// Rows without nested objects cannot collide (the reader already keeps one of a repeated key).
 /// </remarks>
-internal sealed class Flattener : IDisposable
+internal sealed class Flattener
 {
     private const string EmptyObject = "{}";
 
@@ -49,8 +49,6 @@ internal sealed class Flattener : IDisposable
 
         return _cells;
     }
-
-    public void Dispose() => _json.Dispose();
 
     private void Add(string name, object? value)
     {

@@ -34,13 +34,14 @@ internal sealed class JsonLinesWriter : IExportWriter
 
     public void Write(ExportRow row)
     {
-        foreach (var property in row.Properties)
+        var properties = row.Properties;
+        for (var position = 0; position < properties.Count; position++)
         {
-            _columns.IndexOf(property.Key);
+            _columns.IndexOf(properties[position].Key, position);
         }
 
         var line = _json.Write(row);
-        WriteBytes(line);
+        _data.Write(line.Array!, line.Offset, line.Count);
         _data.WriteByte((byte)'\n');
         Rows++;
     }
@@ -55,20 +56,6 @@ internal sealed class JsonLinesWriter : IExportWriter
 
     public void Dispose()
     {
-        _json.Dispose();
         _data.Dispose();
-    }
-
-    private void WriteBytes(ReadOnlyMemory<byte> bytes)
-    {
-        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment))
-        {
-            _data.Write(segment.Array!, segment.Offset, segment.Count);
-        }
-        else
-        {
-            var copy = bytes.ToArray();
-            _data.Write(copy, 0, copy.Length);
-        }
     }
 }
