@@ -20,7 +20,7 @@ public class TimeoutReadStreamTests
         Assert.Equal(10, stream.Read(buffer, 0, buffer.Length));
         var error = Assert.Throws<MeetEngageException>(() => stream.Read(buffer, 0, buffer.Length));
 
-        Assert.Equal(FailureKind.Timeout, error.Kind);
+        Assert.Equal(ErrorKind.Timeout, error.Kind);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class TimeoutReadStreamTests
         Assert.Equal(10, stream.Read(buffer, 0, buffer.Length));
         var error = Assert.Throws<MeetEngageException>(() => stream.Read(buffer, 0, buffer.Length));
 
-        Assert.Equal(FailureKind.Timeout, error.Kind);
+        Assert.Equal(ErrorKind.Timeout, error.Kind);
         Assert.True(owner.Disposed);
     }
 

@@ -12,7 +12,7 @@ namespace MeetEngage.Json;
 /// Reads <c>{"output":[{...},{...}], ...}</c> from a stream one row at a time, in one pass over a
 /// reused buffer, without ever holding the whole body. Property names are decoded once per
 /// response. Anything that is not such a body ends in a <see cref="MeetEngageException"/> of
-/// kind <see cref="FailureKind.InvalidData"/> or <see cref="FailureKind.Truncated"/>, never in
+/// kind <see cref="ErrorKind.InvalidData"/> or <see cref="ErrorKind.Truncated"/>, never in
 /// another exception, a hang on a well-behaved stream, or a silent short result.
 /// </summary>
 internal sealed class OutputReader<TObject> : IDisposable
@@ -38,6 +38,9 @@ internal sealed class OutputReader<TObject> : IDisposable
     private readonly Stream _stream;
     private readonly IRowBuilder<TObject> _builder;
     private readonly IOutputObserver? _observer;
+
+    /// <summary>What the caller must keep out of messages (Api: an echoed Authorization header).</summary>
+    private readonly Func<string, string>? _redact;
     private readonly int _maxTokenBytes;
     private readonly JsonReaderOptions _options;
     private readonly PropertyNameTable _names = new();
@@ -79,11 +82,12 @@ internal sealed class OutputReader<TObject> : IDisposable
     /// <summary>True while the observer runs: what it throws is its own, never a parse failure.</summary>
     private bool _notifying;
 
-    public OutputReader(Stream stream, IRowBuilder<TObject> builder, IOutputObserver? observer = null, int maxTokenBytes = DefaultMaxTokenBytes, int maxDepth = DefaultMaxDepth)
+    public OutputReader(Stream stream, IRowBuilder<TObject> builder, IOutputObserver? observer = null, int maxTokenBytes = DefaultMaxTokenBytes, int maxDepth = DefaultMaxDepth, Func<string, string>? redact = null)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _builder = builder ?? throw new ArgumentNullException(nameof(builder));
         _observer = observer;
+        _redact = redact;
         _maxTokenBytes = maxTokenBytes;
         _options = new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow };
         _state = new JsonReaderState(_options);
@@ -126,11 +130,11 @@ internal sealed class OutputReader<TObject> : IDisposable
         catch (InvalidOperationException e) when (!_notifying)
         {
             // Utf8JsonReader reports invalid UTF-8 and impossible transcoding this way.
-            throw InvalidData("the body is not valid UTF-8 JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
+            throw InvalidData("the body is not valid UTF-8 JSON: " + Excerpts.Printable(e.Message, ProblemChars, _redact, quoted: false), null);
         }
         catch (ArgumentException e) when (!_notifying)
         {
-            throw InvalidData("the body is not valid JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
+            throw InvalidData("the body is not valid JSON: " + Excerpts.Printable(e.Message, ProblemChars, _redact, quoted: false), null);
         }
     }
 
@@ -229,7 +233,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         if (_phase != Phase.Done)
         {
             throw new MeetEngageException(
-                FailureKind.Truncated,
+                ErrorKind.Truncated,
                 "TruncatedResponse",
                 string.Format(CultureInfo.InvariantCulture, "The response ended before its JSON was complete, after {0} rows and {1} bytes.", RowsRead, BytesRead))
             {
@@ -275,7 +279,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                 }
 
                 var name = reader.GetString()!;
-                if (name == "output")
+                if (name == ApiFields.Output)
                 {
                     if (_sawOutput)
                     {
@@ -287,7 +291,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                 }
                 else
                 {
-                    _sawError |= IsErrorName(name);
+                    _sawError |= ApiFields.IsError(name);
                     _metadataName = name;
                     _phase = Phase.InMetadata;
                 }
@@ -515,7 +519,7 @@ internal sealed class OutputReader<TObject> : IDisposable
     /// Metadata texts go to the warning, error and verbose streams; one that echoes our
     /// Authorization header (a reflecting proxy) must not carry it there. Rows are data: untouched.
     /// </summary>
-    private static object? RedactMetadata(object? value) => value is string text ? Excerpts.RedactCredentials(text) : value;
+    private object? RedactMetadata(object? value) => value is string text && _redact is not null ? _redact(text) : value;
 
     /// <summary>A string or number, decoded once per distinct short token (see <see cref="ValueCache"/>).</summary>
     private object? ReadShared(ref Utf8JsonReader reader, int kind)
@@ -623,7 +627,7 @@ internal sealed class OutputReader<TObject> : IDisposable
     }
 
     private MeetEngageException InvalidData(string problem, Exception? inner) =>
-        new(FailureKind.InvalidData, "InvalidResponse", string.Format(CultureInfo.InvariantCulture, "The response is not the JSON the API sends: {0} (at byte {1}, after {2} rows). {3}", problem, _tokenAt, RowsRead, Excerpt()), inner)
+        new(ErrorKind.InvalidData, "InvalidResponse", string.Format(CultureInfo.InvariantCulture, "The response is not the JSON the API sends: {0} (at byte {1}, after {2} rows). {3}", problem, _tokenAt, RowsRead, Excerpt()), inner)
         {
             RowsWritten = RowsRead,
         };
@@ -639,12 +643,12 @@ internal sealed class OutputReader<TObject> : IDisposable
             var from = (int)Math.Max(0, _tokenAt - ExcerptLead - _bytesBefore);
             if (from < _end)
             {
-                return "Near there it read: " + Excerpts.Printable(new ArraySegment<byte>(_buffer, from, Math.Min(_end - from, ExcerptChars * 4)), ExcerptChars);
+                return "Near there it read: " + Excerpts.Printable(new ArraySegment<byte>(_buffer, from, Math.Min(_end - from, ExcerptChars * 4)), ExcerptChars, _redact);
             }
         }
 
         TopUpForExcerpt();
-        return "It began: " + Excerpts.Printable(new ArraySegment<byte>(_head, 0, _headLength), ExcerptChars);
+        return "It began: " + Excerpts.Printable(new ArraySegment<byte>(_head, 0, _headLength), ExcerptChars, _redact);
     }
 
     /// <summary>
@@ -666,7 +670,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
     }
 
-    private static string Describe(JsonException e)
+    private string Describe(JsonException e)
     {
         // Utf8JsonReader's messages are precise but long; keep the first sentence.
         var message = e.Message;
@@ -681,7 +685,7 @@ internal sealed class OutputReader<TObject> : IDisposable
             message = message.Substring(0, QuotedLiteralChars) + "…" + message.Substring(quoteEnd);
         }
 
-        return "malformed JSON: " + Excerpts.Printable(message, ProblemChars, quoted: false);
+        return "malformed JSON: " + Excerpts.Printable(message, ProblemChars, _redact, quoted: false);
     }
 
     private static string Describe(JsonTokenType token) => token switch
@@ -694,9 +698,6 @@ internal sealed class OutputReader<TObject> : IDisposable
         JsonTokenType.Null => "null",
         _ => token.ToString(),
     };
-
-    private static bool IsErrorName(string name) =>
-        string.Equals(name, "error", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "errors", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsJsonWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 

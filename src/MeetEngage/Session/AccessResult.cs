@@ -1,32 +1,32 @@
 using System;
+using MeetEngage.Api;
 
-namespace MeetEngage;
+namespace MeetEngage.Session;
 
-/// <summary>What Test-MeetEngageAccess -Detailed reports.</summary>
+/// <summary>What Test-MeetEngageAccess -Detailed reports: the client's check, with whose and where.</summary>
 public sealed class MeetEngageAccessResult
 {
-    internal MeetEngageAccessResult(bool authenticated, string account, Uri baseUri, int statusCode, TimeSpan latency, string? message)
+    private readonly AccessCheck _check;
+
+    internal MeetEngageAccessResult(AccessCheck check, string account, Uri baseUri)
     {
-        Authenticated = authenticated;
+        _check = check;
         Account = account;
         BaseUri = baseUri;
-        StatusCode = statusCode;
-        Latency = latency;
-        Message = message;
     }
 
-    public bool Authenticated { get; }
+    public bool Authenticated => _check.Authenticated;
 
     public string Account { get; }
 
     public Uri BaseUri { get; }
 
-    public int StatusCode { get; }
+    public int StatusCode => _check.StatusCode;
 
-    public TimeSpan Latency { get; }
+    public TimeSpan Latency => _check.Latency;
 
     /// <summary>The API's own message when it refused the key pair.</summary>
-    public string? Message { get; }
+    public string? Message => _check.Message;
 
     public override string ToString() => Authenticated ? "Authenticated" : "Not authenticated";
 }

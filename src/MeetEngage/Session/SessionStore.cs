@@ -1,7 +1,7 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 
-namespace MeetEngage;
+namespace MeetEngage.Session;
 
 /// <summary>
 /// The current session of each runspace. Kept per runspace, not in a static field, so parallel
