@@ -130,7 +130,7 @@ public class OutputReaderTests
     [InlineData("{\"output\":[{\"a\":1},[2]]}", "row 2 of 'output' is an array")]
     [InlineData("{\"something\":\"else\"}", "no 'output' array")]
     [InlineData("[{\"a\":1}]", "not a JSON object")]
-    [InlineData("{\"output\":[]} trailing", "")]
+    [InlineData("{\"output\":[]} trailing", "(at byte 14, after 0 rows)")]
     [InlineData("{\"output\":[{\"a\":tru}]}", "malformed JSON")]
     [InlineData("{\"output\":[],\"output\":[]}", "more than one 'output'")]
     public void A_body_that_is_not_the_API_shape_is_an_InvalidData_error(string body, string expected)

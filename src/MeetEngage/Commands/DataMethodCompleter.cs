@@ -1,9 +1,9 @@
-using System.Collections.Generic;
-using System.Collections;
-using System.Linq;
-using System.Management.Automation.Language;
-using System.Management.Automation;
 using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
 using MeetEngage.Session;
 
 namespace MeetEngage.Commands;

@@ -1,9 +1,9 @@
-using System.Collections.Generic;
+using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System;
 using MeetEngage.Api;
 using MeetEngage.Json;
 using MeetEngage.Session;
