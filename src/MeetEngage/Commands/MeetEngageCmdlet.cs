@@ -69,7 +69,10 @@ public abstract class MeetEngageCmdlet : PSCmdlet, IDisposable
         return resolved;
     }
 
-    /// <summary>The object an error is about; by default the input being processed.</summary>
+    /// <summary>
+    /// The object an error is about: by default the request's URL (it never carries credentials);
+    /// a cmdlet whose own input names the failing thing better (an account, a date range) overrides this.
+    /// </summary>
     internal virtual object? TargetFor(MeetEngageException exception) => exception.RequestUri;
 
     /// <summary>
