@@ -240,7 +240,9 @@ Describe 'Stopping (Ctrl+C)' {
             Write-Host ("    stopped {0} in {1:N3} s" -f $Case, $stopped)
 
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $stopped | Should -BeLessThan 5
+            # Each fault lasts 60 s: a stop that came back within half of that cut the wait short.
+            # How fast a stop is on a quiet machine is what the line above prints, not a test.
+            $stopped | Should -BeLessThan 30
         }
         finally {
             $ps.Dispose()
