@@ -3,6 +3,7 @@ using System.Collections;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using MeetEngage.Json;
 
 namespace MeetEngage.Commands;
 
@@ -28,28 +29,24 @@ internal sealed class DataObserver : MeetEngageCmdlet.StreamObserver
 
     public override void OnMetadata(string name, object? value)
     {
-        switch (name.ToUpperInvariant())
+        if (ApiFields.IsWarning(name))
         {
-            case "WARNING":
-            case "WARNINGS":
-                foreach (var text in Texts(value))
-                {
-                    Cmdlet.WriteWarning("The API warned: " + text);
-                }
-
-                break;
-            case "ERROR":
-            case "ERRORS":
-                foreach (var text in Texts(value))
-                {
-                    var error = new MeetEngageException(FailureKind.InvalidData, "ApiReportedError", "The API reported an error: " + text);
-                    Cmdlet.WriteError(new ErrorRecord(error, "MeetEngage.ApiReportedError", ErrorCategory.InvalidResult, _dataMethod));
-                }
-
-                break;
-            default:
-                Cmdlet.WriteVerbose("The API sent '" + name + "': " + string.Join("; ", Texts(value)));
-                break;
+            foreach (var text in Texts(value))
+            {
+                Cmdlet.WriteWarning("The API warned: " + text);
+            }
+        }
+        else if (ApiFields.IsError(name))
+        {
+            foreach (var text in Texts(value))
+            {
+                var error = new MeetEngageException(ErrorKind.InvalidData, "ApiReportedError", "The API reported an error: " + text);
+                Cmdlet.WriteError(new ErrorRecord(error, "MeetEngage.ApiReportedError", ErrorCategory.InvalidResult, _dataMethod));
+            }
+        }
+        else
+        {
+            Cmdlet.WriteVerbose("The API sent '" + name + "': " + string.Join("; ", Texts(value)));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading;
 using MeetEngage.Api;
 using MeetEngage.Json;
+using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 

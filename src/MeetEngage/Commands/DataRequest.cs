@@ -75,5 +75,5 @@ internal sealed class DataRequest
         };
 
     private static void Refuse(MeetEngageCmdlet cmdlet, string errorId, string message, object? target) =>
-        cmdlet.ThrowTerminatingError(MeetEngageCmdlet.ToErrorRecord(new MeetEngageException(FailureKind.InvalidArgument, errorId, message), target));
+        cmdlet.ThrowTerminatingError(MeetEngageCmdlet.ToErrorRecord(new MeetEngageException(ErrorKind.InvalidArgument, errorId, message), target));
 }

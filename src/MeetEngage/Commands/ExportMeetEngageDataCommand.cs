@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using MeetEngage.Api;
 using MeetEngage.Export;
+using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 
@@ -73,7 +74,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         _encoding = ExportEncoding.Names.First(name => string.Equals(name, Encoding, StringComparison.OrdinalIgnoreCase));
         if (_format == ExportFormat.JsonLines && !ExportEncoding.IsUtf8(_encoding))
         {
-            ThrowTerminatingError(ToErrorRecord(new MeetEngageException(FailureKind.InvalidArgument, "ExportEncodingNotUtf8", "JSON Lines files are UTF-8: use -Encoding utf8 (the default) or utf8BOM, or -Format Csv for '" + _encoding + "'."), Encoding));
+            ThrowTerminatingError(ToErrorRecord(new MeetEngageException(ErrorKind.InvalidArgument, "ExportEncodingNotUtf8", "JSON Lines files are UTF-8: use -Encoding utf8 (the default) or utf8BOM, or -Format Csv for '" + _encoding + "'."), Encoding));
         }
     }
 
@@ -223,7 +224,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         var differences = kept.Differences(run);
         if (differences.Count > 0)
         {
-            throw new MeetEngageException(FailureKind.InvalidArgument, "ResumeMismatch", "-Resume refused: the unfinished export of '" + _target + "' was made with other parameters: " + string.Join("; ", differences) + ". Run it with the kept parameters, or leave out -Resume to start again. Nothing was requested.");
+            throw new MeetEngageException(ErrorKind.InvalidArgument, "ResumeMismatch", "-Resume refused: the unfinished export of '" + _target + "' was made with other parameters: " + string.Join("; ", differences) + ". Run it with the kept parameters, or leave out -Resume to start again. Nothing was requested.");
         }
 
         if (!File.Exists(keptData) || new FileInfo(keptData).Length < kept.DataBytes)

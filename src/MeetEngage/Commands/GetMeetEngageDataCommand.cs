@@ -6,6 +6,7 @@ using System.Management.Automation;
 using MeetEngage.Api;
 using MeetEngage.Export;
 using MeetEngage.Json;
+using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 

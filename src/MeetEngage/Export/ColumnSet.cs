@@ -70,7 +70,7 @@ internal sealed class ColumnSet
         if (_names.Count >= MaxColumns)
         {
             throw new MeetEngageException(
-                FailureKind.InvalidData,
+                ErrorKind.InvalidData,
                 "TooManyColumns",
                 string.Format(CultureInfo.InvariantCulture, "The rows have more than {0:N0} different columns, more than a CSV file can usefully hold. Export to JSON Lines (-Format JsonLines) instead.", MaxColumns));
         }

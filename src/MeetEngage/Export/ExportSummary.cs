@@ -9,38 +9,12 @@ public enum ExportFormat
     JsonLines,
 }
 
-/// <summary>What Export-MeetEngageData -PassThru returns: one per finished export.</summary>
-public sealed class ExportSummary
+/// <summary>
+/// What Export-MeetEngageData -PassThru returns: one per finished export. Columns are the CSV
+/// header's, or the distinct top-level property names of JSON Lines rows; Requests are those this
+/// run sent, retries included (a resume counts only its own).
+/// </summary>
+public sealed record ExportSummary(string Path, ExportFormat Format, long Rows, int Columns, long Bytes, long Requests, int Chunks, TimeSpan Elapsed)
 {
-    internal ExportSummary(string path, ExportFormat format, long rows, int columns, long bytes, long requests, int chunks, TimeSpan elapsed)
-    {
-        Path = path;
-        Format = format;
-        Rows = rows;
-        Columns = columns;
-        Bytes = bytes;
-        Requests = requests;
-        Chunks = chunks;
-        Elapsed = elapsed;
-    }
-
-    public string Path { get; }
-
-    public ExportFormat Format { get; }
-
-    public long Rows { get; }
-
-    /// <summary>The CSV header's columns, or the distinct top-level property names of JSON Lines rows.</summary>
-    public int Columns { get; }
-
-    public long Bytes { get; }
-
-    /// <summary>Requests this run sent, retries included (a resume counts only its own).</summary>
-    public long Requests { get; }
-
-    public int Chunks { get; }
-
-    public TimeSpan Elapsed { get; }
-
     public override string ToString() => Path;
 }

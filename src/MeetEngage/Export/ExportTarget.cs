@@ -20,28 +20,28 @@ internal static class ExportTarget
         }
         catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ArgumentException or PSInvalidOperationException)
         {
-            throw Refusal(FailureKind.InvalidArgument, "ExportPathInvalid", "-Path '" + path + "' is not a usable file path: " + e.Message);
+            throw Refusal(ErrorKind.InvalidArgument, "ExportPathInvalid", "-Path '" + path + "' is not a usable file path: " + e.Message);
         }
 
         if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
         {
-            throw Refusal(FailureKind.InvalidArgument, "ExportPathNotFileSystem", "-Path '" + path + "' is on the " + provider.Name + " provider; Export-MeetEngageData writes files, so give a file system path.");
+            throw Refusal(ErrorKind.InvalidArgument, "ExportPathNotFileSystem", "-Path '" + path + "' is on the " + provider.Name + " provider; Export-MeetEngageData writes files, so give a file system path.");
         }
 
         if (Directory.Exists(full))
         {
-            throw Refusal(FailureKind.InvalidArgument, "ExportPathIsFolder", "-Path '" + full + "' is a folder; give the path of the file to write, e.g. '" + System.IO.Path.Combine(full, "export.csv") + "'.");
+            throw Refusal(ErrorKind.InvalidArgument, "ExportPathIsFolder", "-Path '" + full + "' is a folder; give the path of the file to write, e.g. '" + System.IO.Path.Combine(full, "export.csv") + "'.");
         }
 
         var folder = System.IO.Path.GetDirectoryName(full);
         if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
         {
-            throw Refusal(FailureKind.NotFound, "ExportFolderMissing", "The folder of -Path '" + full + "' does not exist; create it first (New-Item -ItemType Directory).");
+            throw Refusal(ErrorKind.NotFound, "ExportFolderMissing", "The folder of -Path '" + full + "' does not exist; create it first (New-Item -ItemType Directory).");
         }
 
         if (noClobber && File.Exists(full))
         {
-            throw Refusal(FailureKind.InvalidArgument, "ExportFileExists", "The file '" + full + "' already exists and -NoClobber was given; nothing was requested. Choose another path or leave out -NoClobber to replace it.");
+            throw Refusal(ErrorKind.InvalidArgument, "ExportFileExists", "The file '" + full + "' already exists and -NoClobber was given; nothing was requested. Choose another path or leave out -NoClobber to replace it.");
         }
 
         return full;
@@ -56,5 +56,5 @@ internal static class ExportTarget
             : ExportFormat.Csv;
     }
 
-    private static MeetEngageException Refusal(FailureKind kind, string id, string message) => new(kind, id, message);
+    private static MeetEngageException Refusal(ErrorKind kind, string id, string message) => new(kind, id, message);
 }
