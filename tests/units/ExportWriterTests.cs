@@ -82,7 +82,7 @@ public class ExportWriterTests : IDisposable
             writer.Write(Row());
             writer.Write(Row(("b", null), ("a", true)));
             writer.Write(Row(("C", new JsonNumberText("-0.50")), ("A", "x\"y")));
-            Assert.True(writer.WriteFinal(final));
+            Assert.True(writer.WriteFinal(final, default));
         }
 
         var nl = Environment.NewLine;

@@ -120,7 +120,8 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
                 CancelToken);
 
             finalPath = files.NewTempPath("tmp");
-            var wroteFinal = writer.WriteFinal(finalPath);
+            var wroteFinal = writer.WriteFinal(finalPath, CancelToken);
+            CancelToken.ThrowIfCancellationRequested();
             var rows = writer.Rows;
             var columnCount = writer.Columns.Count;
             writer.Dispose();

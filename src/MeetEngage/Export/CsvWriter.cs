@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Threading;
 
 namespace MeetEngage.Export;
 
@@ -25,6 +26,7 @@ internal sealed class CsvWriter : IExportWriter
     private readonly CsvCells _cells = new();
     private readonly byte[] _prefix = new byte[8];
     private object?[] _slots = new object?[64];
+    private byte[] _commas = Array.Empty<byte>();
 
     public CsvWriter(FileStream spill, Encoding encoding, ColumnSet columns, long rows, Action<string> warn)
     {
@@ -77,7 +79,7 @@ internal sealed class CsvWriter : IExportWriter
 
     public long Checkpoint() => ExportStreams.Durable(_spill);
 
-    public bool WriteFinal(string finalPath)
+    public bool WriteFinal(string finalPath, CancellationToken cancellationToken)
     {
         _spill.Flush();
         var end = _spill.Length;
@@ -89,7 +91,7 @@ internal sealed class CsvWriter : IExportWriter
                 var preamble = _encoding.GetPreamble();
                 output.Write(preamble, 0, preamble.Length);
                 WriteHeader(output);
-                CopyRows(output, end);
+                CopyRows(output, end, cancellationToken);
             }
 
             output.Flush(flushToDisk: true);
@@ -119,11 +121,16 @@ internal sealed class CsvWriter : IExportWriter
         WriteLine(output, _cells.Bytes, padding: 0);
     }
 
-    private void CopyRows(Stream output, long end)
+    private void CopyRows(Stream output, long end, CancellationToken cancellationToken)
     {
         var row = new byte[4096];
-        while (_spill.Position < end)
+        for (var copied = 1L; _spill.Position < end; copied++)
         {
+            if (copied % 65536 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             ReadExactly(_prefix, 8);
             var length = ReadInt(0);
             var width = ReadInt(4);
@@ -140,19 +147,21 @@ internal sealed class CsvWriter : IExportWriter
 
     private void WriteLine(Stream output, ArraySegment<byte> utf8, int padding)
     {
+        Write(output, utf8);
         if (padding > 0)
         {
-            var padded = new byte[utf8.Count + padding];
-            Buffer.BlockCopy(utf8.Array!, utf8.Offset, padded, 0, utf8.Count);
-            for (var i = utf8.Count; i < padded.Length; i++)
+            if (_commas.Length < padding)
             {
-                padded[i] = (byte)',';
+                _commas = new byte[padding];
+                for (var i = 0; i < padding; i++)
+                {
+                    _commas[i] = (byte)',';
+                }
             }
 
-            utf8 = new ArraySegment<byte>(padded);
+            Write(output, new ArraySegment<byte>(_commas, 0, padding));
         }
 
-        Write(output, utf8);
         Write(output, new ArraySegment<byte>(NewLine));
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 
 namespace MeetEngage.Export;
 
@@ -19,9 +20,10 @@ internal interface IExportWriter : IDisposable
 
     /// <summary>
     /// Finishes the export: either writes the final file at <paramref name="finalPath"/> and
-    /// returns true, or returns false when the data file itself is the final file.
+    /// returns true, or returns false when the data file itself is the final file. A stopped
+    /// pipeline stops it too: a file finished after Ctrl+C must not replace the target.
     /// </summary>
-    bool WriteFinal(string finalPath);
+    bool WriteFinal(string finalPath, CancellationToken cancellationToken);
 }
 
 /// <summary>Shared data-file handling of the writers.</summary>

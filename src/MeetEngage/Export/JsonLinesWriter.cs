@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Threading;
 
 namespace MeetEngage.Export;
 
@@ -48,8 +49,9 @@ internal sealed class JsonLinesWriter : IExportWriter
 
     public long Checkpoint() => ExportStreams.Durable(_data);
 
-    public bool WriteFinal(string finalPath)
+    public bool WriteFinal(string finalPath, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ExportStreams.Durable(_data);
         return false;
     }
