@@ -101,6 +101,10 @@ public class ExportWriterTests : IDisposable
         var failure = Assert.Throws<MeetEngageException>(() => columns.IndexOf("one more"));
         Assert.Equal("TooManyColumns", failure.ErrorId);
         Assert.Equal(5, columns.IndexOf("C5"));
+
+        var counted = new ColumnSet(columns.Names, refuseBeyondBound: false);
+        Assert.Equal(-1, counted.IndexOf("one more"));
+        Assert.Equal(ColumnSet.MaxColumns, counted.Count);
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         {
             var encoding = ExportEncoding.Get(_encoding);
             var stream = ExportStreams.OpenData(dataPath, start.Kept?.DataBytes ?? 0);
-            var columns = new ColumnSet(start.Kept?.Columns);
+            var columns = new ColumnSet(start.Kept?.Columns, refuseBeyondBound: _format == ExportFormat.Csv);
             var keptRows = start.Kept?.Rows ?? 0;
             writer = _format == ExportFormat.Csv
                 ? new CsvWriter(stream, encoding, columns, keptRows, WriteWarning)

@@ -22,8 +22,16 @@ internal sealed class ColumnSet
     private string?[] _lastNames = new string?[64];
     private int[] _lastColumns = new int[64];
 
-    public ColumnSet(IEnumerable<string>? names = null)
+    private readonly bool _refuseBeyondBound;
+
+    /// <param name="names">Columns known already (a resumed export's).</param>
+    /// <param name="refuseBeyondBound">
+    /// True for CSV, whose header must hold every column: past the bound is an error. False for
+    /// JSON Lines, which only counts them: past the bound, names are no longer counted.
+    /// </param>
+    public ColumnSet(IEnumerable<string>? names = null, bool refuseBeyondBound = true)
     {
+        _refuseBeyondBound = refuseBeyondBound;
         if (names is not null)
         {
             foreach (var name in names)
@@ -59,12 +67,17 @@ internal sealed class ColumnSet
         return index;
     }
 
-    /// <summary>The column's position, adding it at the end when it is new.</summary>
+    /// <summary>The column's position, adding it at the end when it is new (-1 when full and not refusing).</summary>
     public int IndexOf(string name)
     {
         if (_index.TryGetValue(name, out var index))
         {
             return index;
+        }
+
+        if (_names.Count >= MaxColumns && !_refuseBeyondBound)
+        {
+            return -1;
         }
 
         if (_names.Count >= MaxColumns)
