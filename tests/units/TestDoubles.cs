@@ -33,7 +33,7 @@ internal sealed class Row
 
 internal sealed class RowBuilder : IRowBuilder<Row>
 {
-    public Row NewObject() => new();
+    public Row NewObject(int expectedProperties) => new();
 
     public void Add(Row target, string name, object? value)
     {
