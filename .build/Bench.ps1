@@ -18,16 +18,18 @@
 
     Timings are ratios measured in one run on one machine: a busy machine moves them, so read the
     PASS/MISS lines. The exit code is 0 whenever the benchmark ran, whatever the figures, and 1 only
-    when it could not run or a case went wrong (no simulator, a failed case, a wrong row count).
-    Invoke-RestMethod holds the whole body: at 1,000,000 rows it needs several GB of memory (the wide
-    shape most) and a minute or more per case; -Rows 100000 and -Shape give a quicker, smaller run.
+    when it could not run or a case went wrong (no simulator, a failed case, a wrong row count); a
+    failed case is reported and the others still run, its targets "not measured".
+    Invoke-RestMethod holds the whole body and a PSObject per row: at 1,000,000 rows it needs about
+    7 GB for the medium shape, 11 GB for nested and over 20 GB for wide (40 properties a row), and a
+    minute or more per case, so wide runs last. -Rows 100000 and -Shape give a quicker, smaller run.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $SimulatorPath,
     [Parameter(Mandatory)] [string] $OutputFolder,
     [ValidateRange(1000, 50000000)] [int] $Rows = 1000000,
-    [ValidateSet('narrow', 'medium', 'wide', 'nested', 'flat')] [string[]] $Shape = @('narrow', 'medium', 'wide', 'nested')
+    [ValidateSet('narrow', 'medium', 'wide', 'nested', 'flat')] [string[]] $Shape = @('narrow', 'medium', 'nested', 'wide')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -84,6 +86,13 @@ function Get-PipelineText([string] $Tool, [string] $Sink) {
     '{0} \| {1}' -f $Tools[$Tool], $Sinks[$Sink]
 }
 
+# One case's result of one shape; a case that failed has none, and the targets it feeds are not measured.
+function Get-Result($Results, [string] $Key) {
+    $result = $Results[$Key]
+    if ($null -eq $result) { throw "not measured: the case $Key failed" }
+    $result
+}
+
 function Get-CaseKey($Case) {
     $key = '{0}-{1}-{2}' -f $Case.Tool, $Case.Sink, $Case.Size
     if ($Case.ContainsKey('FirstRowOnly') -and $Case.FirstRowOnly) { $key += '-FirstRow' }
@@ -132,7 +141,7 @@ foreach ($sink in $SpeedGoals.Keys) {
         Name = ('`\| {0}`: {1} faster than {2}' -f $Sinks[$sink], $Tools['MeetEngage'], $Tools['InvokeRestMethod']); Goal = ('>= {0} x' -f $SpeedGoals[$sink])
         Check = {
             param($r, $sink, $goal)
-            $ours = $r["MeetEngage-$sink-Full"]; $theirs = $r["InvokeRestMethod-$sink-Full"]
+            $ours = Get-Result $r "MeetEngage-$sink-Full"; $theirs = Get-Result $r "InvokeRestMethod-$sink-Full"
             $ratio = $theirs.Seconds / $ours.Seconds
             @{ Measured = ('{0} x ({1} s against {2} s)' -f (Format-Number $ratio '0.0'), (Format-Number $ours.Seconds '0.00'), (Format-Number $theirs.Seconds '0.00')); Met = $ratio -ge $goal }
         }
@@ -143,7 +152,7 @@ $Targets += @{
     Name = 'Peak memory of Get-MeetEngageData at -Rows'; Goal = "<= $PeakMegabytesGoal MB"; Sink = $null; Value = $PeakMegabytesGoal
     Check = {
         param($r, $sink, $goal)
-        $peak = (@($Sinks.Keys | ForEach-Object { $r["MeetEngage-$_-Full"].PeakBytes }) | Measure-Object -Maximum).Maximum / 1MB
+        $peak = (@($Sinks.Keys | ForEach-Object { (Get-Result $r "MeetEngage-$_-Full").PeakBytes }) | Measure-Object -Maximum).Maximum / 1MB
         @{ Measured = ('{0} MB' -f (Format-Number $peak '0')); Met = $peak -le $goal }
     }
 }
@@ -151,7 +160,7 @@ $Targets += @{
     Name = 'Flat memory: peak at -Rows over peak at -Rows / 10'; Goal = "<= $FlatMegabytesGoal MB"; Sink = $null; Value = $FlatMegabytesGoal
     Check = {
         param($r, $sink, $goal)
-        $growth = @($Sinks.Keys | ForEach-Object { ($r["MeetEngage-$_-Full"].PeakBytes - $r["MeetEngage-$_-Small"].PeakBytes) / 1MB })
+        $growth = @($Sinks.Keys | ForEach-Object { ((Get-Result $r "MeetEngage-$_-Full").PeakBytes - (Get-Result $r "MeetEngage-$_-Small").PeakBytes) / 1MB })
         @{ Measured = ('{0} MB' -f (@($growth | ForEach-Object { Format-Number $_ '+0;-0;0' }) -join ' / ')); Met = @($growth | Where-Object { $_ -gt $goal }).Count -eq 0 }
     }
 }
@@ -161,7 +170,7 @@ $Targets += @{
         param($r, $sink, $goal)
         # Warm: a call after each timed run; cold: the first call of a fresh process. Without the
         # module's debug message that the response arrived, the time from the request's start bounds it.
-        $cases = @(@($Sinks.Keys | ForEach-Object { $r["MeetEngage-$_-Full"] }) + $r['MeetEngage-MeasureObject-Full-FirstRow'])
+        $cases = @(@($Sinks.Keys | ForEach-Object { Get-Result $r "MeetEngage-$_-Full" }) + (Get-Result $r 'MeetEngage-MeasureObject-Full-FirstRow'))
         $times = @($cases | ForEach-Object { if ($null -ne $_.HeadersToFirstRowMilliseconds) { $_.HeadersToFirstRowMilliseconds } else { $_.FirstRowMilliseconds } })
         $warm = ($times[0..($times.Count - 2)] | Measure-Object -Maximum).Maximum
         $worst = ($times | Measure-Object -Maximum).Maximum
@@ -172,6 +181,7 @@ $Targets += @{
 Write-Host '==> Starting the simulator (its own rate limit off)' -ForegroundColor Cyan
 $simulator = Start-Simulator -Path $SimulatorPath -ArgumentList @('--rate-limit', '0')
 $results = [ordered]@{}
+$failures = New-Object System.Collections.Generic.List[string]
 try {
     $total = $Shape.Count * $Cases.Count
     $n = 0
@@ -179,7 +189,16 @@ try {
         $results[$shapeName] = @{}
         foreach ($case in $Cases) {
             $n++
-            $results[$shapeName][(Get-CaseKey $case)] = Invoke-BenchCase $case $shapeName $simulator.BaseUri "[$n/$total]"
+            $key = Get-CaseKey $case
+            try {
+                $results[$shapeName][$key] = Invoke-BenchCase $case $shapeName $simulator.BaseUri "[$n/$total]"
+            }
+            catch {
+                # Out of memory for Invoke-RestMethod, say: the other cases still tell something.
+                Write-Host "    failed: $_" -ForegroundColor Red
+                $failures.Add("$shapeName $key`: $_")
+                $results[$shapeName][$key] = $null
+            }
         }
     }
 }
@@ -201,6 +220,10 @@ $lines.Add('|---|---|---:|---:|---:|---:|---:|')
 foreach ($shapeName in $results.Keys) {
     foreach ($case in $Cases) {
         $result = $results[$shapeName][(Get-CaseKey $case)]
+        if ($null -eq $result) {
+            $lines.Add(('| {0} | `{1}` | | failed | | | |' -f $shapeName, (Get-PipelineText $case.Tool $case.Sink)))
+            continue
+        }
         if ($null -eq $result.Seconds) { continue }
         $lines.Add(('| {0} | `{1}` | {2} | {3} s | {4} | {5} MB | {6} ms |' -f $shapeName, (Get-PipelineText $result.Tool $result.Sink), (Format-Count $result.Rows),
                 (Format-Number $result.Seconds '0.00'), (Format-Count ([long] ($result.Rows / $result.Seconds))),
@@ -218,7 +241,7 @@ $missed = 0
 $checked = 0
 foreach ($target in $Targets) {
     $cells = foreach ($shapeName in $results.Keys) {
-        $verdict = & $target.Check $results[$shapeName] $target.Sink $target.Value
+        $verdict = try { & $target.Check $results[$shapeName] $target.Sink $target.Value } catch { @{ Measured = "$_"; Met = $false } }
         $checked++
         if (-not $verdict.Met) { $missed++ }
         '{0} {1}' -f $(if ($verdict.Met) { 'PASS' } else { 'MISS' }), $verdict.Measured
@@ -237,7 +260,12 @@ else {
 }
 
 $lines | Set-Content -Path (Join-Path $OutputFolder 'results.md') -Encoding utf8
-@($results.Values | ForEach-Object { $_.Values }) |
+@($results.Values | ForEach-Object { $_.Values } | Where-Object { $null -ne $_ }) |
     ConvertTo-Json | Set-Content -Path (Join-Path $OutputFolder 'results.json') -Encoding utf8
 Write-Host "Written: $(Join-Path $OutputFolder 'results.md')"
+if ($failures.Count -gt 0) {
+    Write-Host "$($failures.Count) case(s) failed:" -ForegroundColor Red
+    foreach ($failure in $failures) { Write-Host "    $failure" -ForegroundColor Red }
+    exit 1
+}
 exit 0
