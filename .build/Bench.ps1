@@ -241,7 +241,8 @@ $missed = 0
 $checked = 0
 foreach ($target in $Targets) {
     $cells = foreach ($shapeName in $results.Keys) {
-        $verdict = try { & $target.Check $results[$shapeName] $target.Sink $target.Value } catch { @{ Measured = "$_"; Met = $false } }
+        try { $verdict = & $target.Check $results[$shapeName] $target.Sink $target.Value }
+        catch { $verdict = @{ Measured = "$_"; Met = $false } }
         $checked++
         if (-not $verdict.Met) { $missed++ }
         '{0} {1}' -f $(if ($verdict.Met) { 'PASS' } else { 'MISS' }), $verdict.Measured
