@@ -24,21 +24,10 @@ internal sealed class ExportRowBuilder : IRowBuilder<ExportRow>, IKeepsNumberTex
 {
     public static readonly ExportRowBuilder Instance = new();
 
-    // Rows mostly have as many properties as the one before: sized for that, a row's list
-    // is allocated once instead of grown three times. Only a sizing hint: the shared instance
-    // may see runspaces race on it, which costs at most a regrown list.
-    private int _lastCount = 4;
+    public ExportRow NewObject(int expectedProperties) => new(expectedProperties);
 
-    public ExportRow NewObject() => new(_lastCount);
-
-    public void Add(ExportRow target, string name, object? value)
-    {
+    public void Add(ExportRow target, string name, object? value) =>
         target.Properties.Add(new KeyValuePair<string, object?>(name, value));
-        if (target.Properties.Count > _lastCount)
-        {
-            _lastCount = target.Properties.Count;
-        }
-    }
 
     public void Replace(ExportRow target, string name, object? value)
     {
