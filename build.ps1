@@ -13,10 +13,10 @@
             the built module and the simulator), then prints one line "N passed, N failed" over all suites.
     Demo    builds, starts the simulator, connects, tests access, exports data to a CSV under
             output/, prints the row count and path, and stops the simulator.
-    Bench   builds, then times Get-MeetEngageData against (Invoke-RestMethod).output on several row
-            shapes, each case in a fresh pwsh, and prints the figures and the performance targets met
-            on each shape (.build/Bench.ps1). -Rows sets the size (default 1,000,000), -Shape the
-            shapes (default narrow, medium, nested, wide).
+    Bench   builds, then times Get-MeetEngageData and Export-MeetEngageData against
+            (Invoke-RestMethod).output on several row shapes, each case in a fresh pwsh, and prints the
+            figures and the performance targets met on each shape (.build/Bench.ps1). -Rows sets the
+            size (default 1,000,000), -Shape the shapes (default narrow, medium, nested, late, wide).
     Clean   removes output/ and every bin/ and obj/ folder.
 
     Plain PowerShell that also parses in Windows PowerShell 5.1. Run it with the pinned
@@ -34,9 +34,9 @@ param(
     [ValidateRange(1000, 50000000)]
     [int] $Rows = 1000000,
 
-    # Bench only: the row shapes to measure (narrow, medium, wide, nested, flat); a comma-separated
+    # Bench only: the row shapes to measure (narrow, medium, wide, nested, flat, late); a comma-separated
     # list also works where arrays do not (pwsh -File).
-    [string[]] $Shape = @('narrow', 'medium', 'nested', 'wide')
+    [string[]] $Shape = @('narrow', 'medium', 'nested', 'late', 'wide')
 )
 
 $ErrorActionPreference = 'Stop'

@@ -1,13 +1,17 @@
 <#
 .SYNOPSIS
-    build.ps1 -Task Bench: Get-MeetEngageData against (Invoke-RestMethod ...).output, on several row shapes.
+    build.ps1 -Task Bench: Get-MeetEngageData and Export-MeetEngageData against (Invoke-RestMethod ...).output,
+    on several row shapes.
 
 .DESCRIPTION
     Starts the simulator (its own rate limit off, so only the module's limiter applies; the whole
     run makes a few calls per process), then, for each row shape (the simulator's bulk_<shape>_<rows>,
     tests/MeetEngage.Simulator/README.md), runs every case of $Cases, each in a fresh PowerShell
     (.build/BenchCase.ps1): each tool into each sink at -Rows rows, the module's tool again at
-    -Rows / 10 rows (is memory flat?), and the first row of the first call of a fresh process.
+    -Rows / 10 rows (is memory flat?), and the first row of the first call of a fresh process; and
+    Export-MeetEngageData straight to a CSV and a JSON Lines file at both sizes. The late shape has
+    columns that first appear late in the data (row 1024, 2048, ..., 524288), which the CSV export
+    must find without holding rows.
 
     It then checks every target of $Targets on every shape, prints a table of the cases and one of
     the targets with PASS or MISS, and writes both to output/bench/results.md (and the raw figures to
@@ -29,7 +33,7 @@ param(
     [Parameter(Mandatory)] [string] $SimulatorPath,
     [Parameter(Mandatory)] [string] $OutputFolder,
     [ValidateRange(1000, 50000000)] [int] $Rows = 1000000,
-    [ValidateSet('narrow', 'medium', 'wide', 'nested', 'flat')] [string[]] $Shape = @('narrow', 'medium', 'nested', 'wide')
+    [ValidateSet('narrow', 'medium', 'wide', 'nested', 'flat', 'late')] [string[]] $Shape = @('narrow', 'medium', 'nested', 'late', 'wide')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -44,12 +48,19 @@ $Sinks = [ordered]@{
     MeasureObject = 'Measure-Object'
     ExportCsv     = 'Export-Csv'
 }
+# Export-MeetEngageData is no pipeline: its "sinks" are the file formats it writes.
+$ExportTool = 'Export-MeetEngageData'
+$FileSinks = [ordered]@{
+    CsvFile       = '-Path x.csv'
+    JsonLinesFile = '-Path x.jsonl'
+}
 $ShapeTexts = @{
     narrow = '5 columns, about 130 bytes a row'
     medium = '11 columns, about 295 bytes, one row in ten nested'
     wide   = '40 columns, about 640 bytes'
     nested = '7 columns, about 235 bytes, every row with an object and two arrays'
     flat   = '16 columns, about 285 bytes'
+    late   = 'flat, plus a column first seen in row 1024, 2048, ..., 524288'
 }
 
 # Every case, run on every shape. Size: Full (-Rows) or Small (-Rows / 10).
@@ -61,6 +72,10 @@ $Cases = @(
     @{ Tool = 'MeetEngage'; Sink = 'MeasureObject'; Size = 'Small' }
     @{ Tool = 'MeetEngage'; Sink = 'ExportCsv'; Size = 'Small' }
     @{ Tool = 'MeetEngage'; Sink = 'MeasureObject'; Size = 'Full'; FirstRowOnly = $true }
+    @{ Tool = 'Export'; Sink = 'CsvFile'; Size = 'Full' }
+    @{ Tool = 'Export'; Sink = 'JsonLinesFile'; Size = 'Full' }
+    @{ Tool = 'Export'; Sink = 'CsvFile'; Size = 'Small' }
+    @{ Tool = 'Export'; Sink = 'JsonLinesFile'; Size = 'Small' }
 )
 
 # How many times faster than Invoke-RestMethod into the same sink, at -Rows rows.
@@ -71,6 +86,8 @@ $PeakMegabytesGoal = 200
 # would grow far more: 32 MB over 900,000 rows is 37 bytes a row, smaller than any row object.
 $FlatMegabytesGoal = 32
 $FirstRowMillisecondsGoal = 50
+# Export-MeetEngageData -Path x.csv: how many times faster than each pipeline into Export-Csv (issue 11).
+$ExportSpeedGoals = [ordered]@{ InvokeRestMethod = 15; MeetEngage = 3 }
 
 $smallRows = [int] [Math]::Max(1000, [Math]::Floor($Rows / 10))
 $null = New-Item -ItemType Directory -Force $OutputFolder
@@ -82,6 +99,7 @@ function Format-Count([long] $Count) { $Count.ToString('N0', [Globalization.Cult
 function Format-Number([double] $Value, [string] $Format) { $Value.ToString($Format, [Globalization.CultureInfo]::InvariantCulture) }
 
 function Get-PipelineText([string] $Tool, [string] $Sink) {
+    if ($Tool -eq 'Export') { return '{0} {1}' -f $ExportTool, $FileSinks[$Sink] }
     # Markdown: a pipe inside a table cell must be escaped, code span or not.
     '{0} \| {1}' -f $Tools[$Tool], $Sinks[$Sink]
 }
@@ -121,7 +139,7 @@ function Invoke-BenchCase($Case, [string] $ShapeName, [string] $BaseUri, [string
         throw "The case $name failed (exit code $LASTEXITCODE)."
     }
     $result = Get-Content -Raw $resultPath | ConvertFrom-Json
-    if (Test-Path $csvPath) { Remove-Item $csvPath }
+    foreach ($file in @($csvPath, [IO.Path]::ChangeExtension($csvPath, '.jsonl'))) { if (Test-Path $file) { Remove-Item $file } }
     if ($firstRowOnly) {
         if ($null -eq $result.FirstRowMilliseconds) { throw "The case $name saw no row." }
         Write-Host ("    first row {0} ms after the request started" -f (Format-Number $result.FirstRowMilliseconds '0.0'))
@@ -178,6 +196,43 @@ $Targets += @{
     }
 }
 
+foreach ($tool in $ExportSpeedGoals.Keys) {
+    $Targets += @{
+        Name = ('`{0} {1}` faster than `{2} \| Export-Csv`' -f $ExportTool, $FileSinks['CsvFile'], $Tools[$tool]); Goal = ('>= {0} x' -f $ExportSpeedGoals[$tool])
+        Check = {
+            param($r, $tool, $goal)
+            $ours = Get-Result $r 'Export-CsvFile-Full'; $theirs = Get-Result $r "$tool-ExportCsv-Full"
+            $ratio = $theirs.Seconds / $ours.Seconds
+            @{ Measured = ('{0} x ({1} s against {2} s)' -f (Format-Number $ratio '0.0'), (Format-Number $ours.Seconds '0.00'), (Format-Number $theirs.Seconds '0.00')); Met = $ratio -ge $goal }
+        }
+        Sink = $tool; Value = $ExportSpeedGoals[$tool]
+    }
+}
+$Targets += @{
+    Name = ('Peak memory of {0} at -Rows (CSV / JSON Lines)' -f $ExportTool); Goal = "<= $PeakMegabytesGoal MB"; Sink = $null; Value = $PeakMegabytesGoal
+    Check = {
+        param($r, $sink, $goal)
+        $peaks = @($FileSinks.Keys | ForEach-Object { (Get-Result $r "Export-$_-Full").PeakBytes / 1MB })
+        @{ Measured = ('{0} MB' -f (@($peaks | ForEach-Object { Format-Number $_ '0' }) -join ' / ')); Met = @($peaks | Where-Object { $_ -gt $goal }).Count -eq 0 }
+    }
+}
+$Targets += @{
+    Name = ('Flat memory of {0}: peak at -Rows over peak at -Rows / 10 (CSV / JSON Lines)' -f $ExportTool); Goal = "<= $FlatMegabytesGoal MB"; Sink = $null; Value = $FlatMegabytesGoal
+    Check = {
+        param($r, $sink, $goal)
+        $growth = @($FileSinks.Keys | ForEach-Object { ((Get-Result $r "Export-$_-Full").PeakBytes - (Get-Result $r "Export-$_-Small").PeakBytes) / 1MB })
+        @{ Measured = ('{0} MB' -f (@($growth | ForEach-Object { Format-Number $_ '+0;-0;0' }) -join ' / ')); Met = @($growth | Where-Object { $_ -gt $goal }).Count -eq 0 }
+    }
+}
+$Targets += @{
+    Name = ('{0}: JSON Lines at least as fast as CSV' -f $ExportTool); Goal = '<= CSV time'; Sink = $null; Value = 1
+    Check = {
+        param($r, $sink, $goal)
+        $csv = Get-Result $r 'Export-CsvFile-Full'; $jsonl = Get-Result $r 'Export-JsonLinesFile-Full'
+        @{ Measured = ('{0} s against {1} s' -f (Format-Number $jsonl.Seconds '0.00'), (Format-Number $csv.Seconds '0.00')); Met = $jsonl.Seconds -le $csv.Seconds * $goal }
+    }
+}
+
 Write-Host '==> Starting the simulator (its own rate limit off)' -ForegroundColor Cyan
 $simulator = Start-Simulator -Path $SimulatorPath -ArgumentList @('--rate-limit', '0')
 $results = [ordered]@{}
@@ -227,7 +282,7 @@ foreach ($shapeName in $results.Keys) {
         if ($null -eq $result.Seconds) { continue }
         $lines.Add(('| {0} | `{1}` | {2} | {3} s | {4} | {5} MB | {6} ms |' -f $shapeName, (Get-PipelineText $result.Tool $result.Sink), (Format-Count $result.Rows),
                 (Format-Number $result.Seconds '0.00'), (Format-Count ([long] ($result.Rows / $result.Seconds))),
-                (Format-Number ($result.PeakBytes / 1MB) '0'), (Format-Number $result.FirstRowMilliseconds '0')))
+                (Format-Number ($result.PeakBytes / 1MB) '0'), $(if ($null -eq $result.FirstRowMilliseconds) { '' } else { Format-Number $result.FirstRowMilliseconds '0' })))
     }
 }
 $lines.Add('')

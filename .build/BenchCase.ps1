@@ -5,7 +5,9 @@
 
 .DESCRIPTION
     Reads bulk_<Shape>_<Rows> from the simulator either with Get-MeetEngageData or the way users do without
-    the module, (Invoke-RestMethod ...).output, into Measure-Object or Export-Csv. Only the pipeline
+    the module, (Invoke-RestMethod ...).output, into Measure-Object or Export-Csv; or writes it straight
+    to a file with Export-MeetEngageData (Tool Export, Sink CsvFile or JsonLinesFile, at -CsvPath with the
+    format's extension). Only the pipeline
     is timed (not PowerShell's start, the import or Connect-MeetEngage). Writes one JSON object to
     -ResultPath: seconds, rows counted, CSV lines, peak working set, and when the first row reached
     the pipeline. For Get-MeetEngageData the first-row times come from one more call after the timed
@@ -15,9 +17,9 @@
     is the end of that call.
 #>
 param(
-    [Parameter(Mandatory)] [ValidateSet('MeetEngage', 'InvokeRestMethod')] [string] $Tool,
-    [Parameter(Mandatory)] [ValidateSet('MeasureObject', 'ExportCsv')] [string] $Sink,
-    [Parameter(Mandatory)] [ValidateSet('narrow', 'medium', 'wide', 'nested', 'flat')] [string] $Shape,
+    [Parameter(Mandatory)] [ValidateSet('MeetEngage', 'InvokeRestMethod', 'Export')] [string] $Tool,
+    [Parameter(Mandatory)] [ValidateSet('MeasureObject', 'ExportCsv', 'CsvFile', 'JsonLinesFile')] [string] $Sink,
+    [Parameter(Mandatory)] [ValidateSet('narrow', 'medium', 'wide', 'nested', 'flat', 'late')] [string] $Shape,
     [Parameter(Mandatory)] [int] $Rows,
     [Parameter(Mandatory)] [string] $BaseUri,
     [Parameter(Mandatory)] [string] $ModuleManifest,
@@ -45,6 +47,7 @@ $result = [ordered]@{
     FirstRowMilliseconds          = $null
     HeadersToFirstRowMilliseconds = $null
 }
+if ($Sink -eq 'JsonLinesFile') { $CsvPath = [IO.Path]::ChangeExtension($CsvPath, '.jsonl') }
 if (Test-Path $CsvPath) { Remove-Item $CsvPath }
 
 # When the first row of a call reaches the pipeline: from the request's start, and from the
@@ -70,7 +73,16 @@ function Measure-FirstRow {
     }
 }
 
-if ($Tool -eq 'MeetEngage') {
+if ($Tool -eq 'Export') {
+    Import-Module $ModuleManifest
+    Connect-MeetEngage -Account demo -Credential $credential -BaseUri $BaseUri
+    $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+    Export-MeetEngageData -DataMethod $dataMethod -Path $CsvPath
+    $result.Seconds = $stopwatch.Elapsed.TotalSeconds
+    $result.PeakBytes = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+    Disconnect-MeetEngage
+}
+elseif ($Tool -eq 'MeetEngage') {
     Import-Module $ModuleManifest
     Connect-MeetEngage -Account demo -Credential $credential -BaseUri $BaseUri
 
@@ -112,8 +124,8 @@ else {
     $response = $null
 }
 
-if ($Sink -eq 'ExportCsv' -and -not $FirstRowOnly) {
-    # Not timed: the header line plus one line per row (no bulk shape holds a line break).
+if (($Sink -in @('ExportCsv', 'CsvFile', 'JsonLinesFile')) -and -not $FirstRowOnly) {
+    # Not timed: the header line plus one line per row (no bulk shape holds a line break); JSON Lines has no header.
     $lines = 0
     $reader = New-Object System.IO.StreamReader($CsvPath)
     try {
@@ -123,7 +135,7 @@ if ($Sink -eq 'ExportCsv' -and -not $FirstRowOnly) {
         $reader.Dispose()
     }
     $result.CsvLines = $lines
-    $result.Counted = $lines - 1
+    $result.Counted = if ($Sink -eq 'JsonLinesFile') { $lines } else { $lines - 1 }
 }
 
 [pscustomobject] $result | ConvertTo-Json | Set-Content -Path $ResultPath -Encoding utf8

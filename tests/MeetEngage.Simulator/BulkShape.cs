@@ -18,6 +18,7 @@ internal abstract class BulkShape
     public static readonly BulkShape Medium = new MediumShape();
     public static readonly BulkShape Wide = new WideShape();
     public static readonly BulkShape Nested = new NestedShape();
+    public static readonly BulkShape Late = new LateShape();
 
     /// <summary>Comfortably above the longest row of the shape (with an 8-digit row number).</summary>
     public abstract int MaxRowBytes { get; }
@@ -30,6 +31,7 @@ internal abstract class BulkShape
         "medium" => Medium,
         "wide" => Wide,
         "nested" => Nested,
+        "late" => Late,
         _ => null,
     };
 
@@ -223,6 +225,9 @@ internal ref struct Utf8Row(Span<byte> destination)
     private readonly Span<byte> _destination = destination;
 
     public int Position { get; private set; }
+
+    /// <summary>Takes back the last bytes written (to extend a finished row).</summary>
+    public void Back(int bytes) => Position -= bytes;
 
     public void Raw(ReadOnlySpan<byte> segment)
     {
