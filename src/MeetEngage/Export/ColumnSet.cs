@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace MeetEngage.Export;
 
@@ -46,6 +47,7 @@ internal sealed class ColumnSet
     public IReadOnlyList<string> Names => _names;
 
     /// <summary>The column of the name at <paramref name="position"/> in its row, adding it when it is new.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public int IndexOf(string name, int position)
     {
         if (position < _lastNames.Length)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text;
 using MeetEngage.Json;
 
@@ -32,6 +33,7 @@ internal sealed class CompactJson
         return Encoding.UTF8.GetString(bytes.Array!, bytes.Offset, bytes.Count);
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void WriteValue(object? value)
     {
         switch (value)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text;
 using MeetEngage.Json;
 
@@ -24,6 +25,7 @@ internal sealed class CsvCells
 
     public void Separator() => _buffer.Append((byte)',');
 
+    [MethodImpl(HotPath.Optimized)]
     public void Field(object? value)
     {
         switch (value)

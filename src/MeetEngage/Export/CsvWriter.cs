@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 
@@ -41,6 +42,7 @@ internal sealed class CsvWriter : IExportWriter
 
     public IReadOnlyList<string> Columns => _columns.Names;
 
+    [MethodImpl(HotPath.Optimized)]
     public void Write(ExportRow row)
     {
         var cells = _flattener.Flatten(row);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace MeetEngage.Export;
 
@@ -33,6 +34,7 @@ internal sealed class Flattener
     }
 
     /// <summary>The row's cells in order; the list is reused by the next call.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public IReadOnlyList<KeyValuePair<string, object?>> Flatten(ExportRow row)
     {
         _cells.Clear();
@@ -50,6 +52,7 @@ internal sealed class Flattener
         return _cells;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void Add(string name, object? value)
     {
         switch (value)

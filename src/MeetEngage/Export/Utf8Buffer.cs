@@ -59,6 +59,7 @@ internal sealed class Utf8Buffer
     /// <summary>The text as a JSON string: in double quotes, only what JSON requires escaped.</summary>
     public void AppendJsonString(string text) => AppendEncoded(text, csv: false);
 
+    [MethodImpl(HotPath.Optimized)]
     private void AppendEncoded(string text, bool csv)
     {
         if (text.Length > MaxCachedChars)
@@ -82,6 +83,7 @@ internal sealed class Utf8Buffer
         _cachedBytes[slot] = bytes;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void Encode(string text, bool csv)
     {
         // Worst case: every char a 6-byte JSON escape, or 3 UTF-8 bytes doubled.
