@@ -37,6 +37,7 @@ internal sealed class RequestCounters
     private long _requests;
     private long _throttleWaits;
     private long _retries;
+    private long _otherProcessWaits;
 
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -44,11 +45,23 @@ internal sealed class RequestCounters
 
     public long Retries => Interlocked.Read(ref _retries);
 
+    public long OtherProcessWaits => Interlocked.Read(ref _otherProcessWaits);
+
     public void CountRequest() => Interlocked.Increment(ref _requests);
 
     public void CountThrottleWait() => Interlocked.Increment(ref _throttleWaits);
 
     public void CountRetry() => Interlocked.Increment(ref _retries);
+
+    /// <summary>A wait caused by another process using the key; also a throttle wait unless that was counted already.</summary>
+    public void CountOtherProcessWait(bool countThrottleWait)
+    {
+        Interlocked.Increment(ref _otherProcessWaits);
+        if (countThrottleWait)
+        {
+            CountThrottleWait();
+        }
+    }
 }
 
 /// <summary>The outcome of a call to the API root.</summary>
@@ -89,13 +102,18 @@ internal sealed class MeetEngageClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly RateLimiter _limiter;
+    private readonly MachineBudget? _machineBudget;
     private readonly RetryPolicy _retryPolicy;
     private readonly IClock _clock;
 
-    public MeetEngageClient(ClientOptions options, RateLimiter? limiter = null, RetryPolicy? retryPolicy = null, IClock? clock = null, HttpMessageHandler? handler = null)
+    public MeetEngageClient(ClientOptions options, RateLimiter? limiter = null, RetryPolicy? retryPolicy = null, IClock? clock = null, HttpMessageHandler? handler = null, MachineBudget? machineBudget = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
-        _limiter = limiter ?? KeyRateLimiters.For(options.ApiKey);
+        // The key's budget at this server: one limiter in the process, one ledger on the machine.
+        // A limiter handed in (tests) comes without the ledger unless one is handed in too.
+        var budgetName = ApiKeyBudget.Name(options.BaseUri, options.ApiKey);
+        _limiter = limiter ?? KeyRateLimiters.For(budgetName);
+        _machineBudget = machineBudget ?? (limiter is null ? MachineBudgets.For(budgetName) : null);
         _retryPolicy = retryPolicy ?? new RetryPolicy(options.MaximumRetryCount);
         _clock = clock ?? SystemClock.Instance;
         _http = new HttpClient(handler ?? CreateHandler(options), disposeHandler: true)
@@ -400,6 +418,36 @@ internal sealed class MeetEngageClient : IDisposable
         string.Equals(from.IdnHost, to.IdnHost, StringComparison.OrdinalIgnoreCase) &&
         from.Port == to.Port;
 
+    // After this process's own limiter: the reservations of the key's other processes on the machine.
+    private MachineWait WaitForOtherProcesses(IClientObserver observer, bool countedWait, CancellationToken cancellationToken)
+    {
+        if (_machineBudget is null)
+        {
+            return MachineWait.None;
+        }
+
+        var wait = _machineBudget.Reserve(_clock, cancellationToken);
+        if (wait.Notice is not null)
+        {
+            observer.Verbose(wait.Notice);
+        }
+
+        if (wait.Delay <= TimeSpan.Zero)
+        {
+            return wait;
+        }
+
+        if (wait.OtherProcessId is { } other)
+        {
+            Counters.CountOtherProcessWait(countThrottleWait: !countedWait);
+            observer.Verbose(string.Format(CultureInfo.InvariantCulture, "Waiting {0:0.00} s for the API key's rate limit: another process on this machine (PID {1}) is using the same key.", wait.Delay.TotalSeconds, other));
+            observer.Waiting(wait.Delay, "rate limit (another process)");
+        }
+
+        _clock.Delay(wait.Delay, cancellationToken).ConfigureAwait(false).GetAwaiter().GetResult();
+        return wait;
+    }
+
     private HttpResponseMessage SendOnce(Uri uri, IClientObserver observer, CancellationToken cancellationToken)
     {
         var waited = _limiter.NextDelay;
@@ -411,6 +459,7 @@ internal sealed class MeetEngageClient : IDisposable
         }
 
         _limiter.WaitAsync(cancellationToken).ConfigureAwait(false).GetAwaiter().GetResult();
+        var machineWait = WaitForOtherProcesses(observer, countedWait: waited > TimeSpan.Zero, cancellationToken);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = BasicAuthentication.Create(Options.ApiKey, Options.Secret);
@@ -441,6 +490,11 @@ internal sealed class MeetEngageClient : IDisposable
             {
                 RequestUri = uri,
             };
+        }
+        finally
+        {
+            // Headers back (or a failure): the server has counted the request by now, if at all.
+            _machineBudget?.Sent(machineWait, _clock);
         }
     }
 
