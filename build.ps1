@@ -15,7 +15,8 @@
             output/, prints the row count and path, and stops the simulator.
     Bench   builds, then times Get-MeetEngageData against (Invoke-RestMethod).output, each case in a
             fresh pwsh, and prints the figures and the performance targets met (.build/Bench.ps1).
-            -Rows sets the size (default 1,000,000).
+            -Rows sets the size (default 1,000,000). Then times what the machine-wide rate-limit
+            ledger costs a request (.build/LedgerBench.ps1).
     Clean   removes output/ and every bin/ and obj/ folder.
 
     Plain PowerShell that also parses in Windows PowerShell 5.1. Run it with the pinned
@@ -72,6 +73,8 @@ switch ($Task) {
         $module = Invoke-Build
         & (Join-Path $Root '.build/Bench.ps1') -ModuleManifest $module -SimulatorPath (Get-SimulatorPath) -OutputFolder (Join-Path $Output 'bench') -Rows $Rows
         if (-not $?) { exit 1 }
+        Invoke-Pwsh -File (Join-Path $Root '.build/LedgerBench.ps1') -ModuleManifest $module -OutputFolder (Join-Path $Output 'bench')
+        if ($LASTEXITCODE -ne 0) { exit 1 }
     }
 }
 exit 0

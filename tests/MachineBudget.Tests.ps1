@@ -170,7 +170,7 @@ Describe 'One key, one budget on the whole machine' {
         $all | ForEach-Object { $_.Requests | Should -Be $perProcess }
 
         $folder = Get-Item (Join-Path $root 'MeetEngage')
-        if (-not $IsWindows) { $folder.UnixFileMode | Should -Be 'UserRead, UserWrite, UserExecute' }
+        if (-not $IsWindows) { [int] $folder.UnixFileMode | Should -Be 448 -Because 'the folder is owner-only (0700)' }
         $files = Get-LedgerFile $root
         $files.Count | Should -Be 1
         $files[0].Length | Should -Be 184
