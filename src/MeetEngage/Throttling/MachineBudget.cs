@@ -72,7 +72,12 @@ internal sealed class MachineBudget
             {
                 reservation = _ledger.Reserve(now, _processId, cancellationToken);
             }
-            catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+            catch (UnauthorizedAccessException problem)
+            {
+                // Not ours to write (a file left by another account, say): it will not become ours.
+                return TurnOff(problem.Message);
+            }
+            catch (IOException problem)
             {
                 return new MachineWait(TimeSpan.Zero, null, "The machine-wide rate-limit ledger could not be used for this request (" + problem.Message + "); it keeps to this process's own limit.");
             }
