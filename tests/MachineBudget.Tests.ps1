@@ -3,7 +3,7 @@
 # test touches the real user's ledger; a fresh folder per scenario keeps the scenarios apart.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    $keys = 'together', 'verbose', 'lock', 'dead', 'corrupt', 'unwritable' | ForEach-Object { '--key'; "$_-key:$_-secret:demo" }
+    $keys = 'together', 'verbose', 'stop', 'lock', 'dead', 'corrupt', 'unwritable' | ForEach-Object { '--key'; "$_-key:$_-secret:demo" }
     $script:Simulator = Start-TestSimulator -ArgumentList $keys
     $script:Scratch = Join-Path ([System.IO.Path]::GetTempPath()) "meetengage-machine-$PID"
     $null = New-Item -ItemType Directory -Path $script:Scratch -Force
@@ -194,6 +194,37 @@ Describe 'One key, one budget on the whole machine' {
         $script:VerboseSession.ThrottleWaitCount | Should -Be 1
         ($script:VerboseSession | Format-List | Out-String) | Should -Match 'OtherProcessWaitCount\s*:\s*1'
         @(Get-KeyRequest verbose | Where-Object { $_.status -ne 200 }).Count | Should -Be 0
+    }
+
+    It 'stops promptly (Ctrl+C) while waiting for another process''s reservations' {
+        $root = New-LedgerRoot 'stop'
+        $spender = Wait-ChildPwsh (Start-ChildPwsh -Script (Get-ExporterScript -Key stop -Count $script:Limit) -Environment (Get-LedgerEnvironment $root) -Name spender)
+        $spender.Result.Requests | Should -Be $script:Limit
+        $session = Connect-Key stop
+        $saved = $env:XDG_RUNTIME_DIR, $env:LOCALAPPDATA
+        $env:XDG_RUNTIME_DIR = $root
+        $env:LOCALAPPDATA = $root
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript('param($Manifest, $Session) Import-Module $Manifest; Get-MeetEngageData custom_method_basic_info -Session $Session').
+            AddArgument($script:ModuleManifest).AddArgument($session)
+        $async = $ps.BeginInvoke()
+        try {
+            Start-Sleep -Milliseconds 500
+            $async.IsCompleted | Should -BeFalse -Because 'the budget is spent by the other process'
+
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $stopped = $clock.Elapsed.TotalSeconds
+            Write-Host ("    stopped a wait for another process's reservations in {0:N3} s" -f $stopped)
+
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $stopped | Should -BeLessThan 2
+            (Get-KeyRequest stop).Count | Should -Be $script:Limit -Because 'the stopped request was never sent'
+        }
+        finally {
+            $ps.Dispose()
+            $env:XDG_RUNTIME_DIR, $env:LOCALAPPDATA = $saved
+        }
     }
 }
 

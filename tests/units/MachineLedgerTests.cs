@@ -210,12 +210,17 @@ public sealed class MachineLedgerTests : IDisposable
         ledger.Restamp(reserved, 5, T0.AddSeconds(-1));
         Assert.Contains(new LedgerSlot(T0.Ticks, 5), ReadSlots());
 
-        ledger.Restamp(reserved, 5, T0.AddSeconds(2));
-        Assert.Contains(new LedgerSlot(T0.AddSeconds(2).Ticks, 5), ReadSlots());
+        ledger.Restamp(reserved, 5, T0.AddMilliseconds(400));
+        Assert.Contains(new LedgerSlot(T0.AddMilliseconds(400).Ticks, 5), ReadSlots());
+
+        // Never more than a second past when it was due: a slow server's thinking is not a late start.
+        var second = ledger.Reserve(T0.AddSeconds(10), 5, CancellationToken.None).StartUtcTicks;
+        ledger.Restamp(second, 5, T0.AddSeconds(30));
+        Assert.Contains(new LedgerSlot(T0.AddSeconds(11).Ticks, 5), ReadSlots());
 
         // Another process's slot of the same time is not ours to move.
-        ledger.Restamp(T0.AddSeconds(2).Ticks, 6, T0.AddSeconds(3));
-        Assert.Contains(new LedgerSlot(T0.AddSeconds(2).Ticks, 5), ReadSlots());
+        ledger.Restamp(T0.AddSeconds(11).Ticks, 6, T0.AddSeconds(11.5));
+        Assert.Contains(new LedgerSlot(T0.AddSeconds(11).Ticks, 5), ReadSlots());
     }
 
     private LedgerSlot[] ReadSlots()

@@ -443,6 +443,11 @@ internal sealed class MeetEngageClient : IDisposable
             observer.Verbose(string.Format(CultureInfo.InvariantCulture, "Waiting {0:0.00} s for the API key's rate limit: another process on this machine (PID {1}) is using the same key.", wait.Delay.TotalSeconds, other));
             observer.Waiting(wait.Delay, "rate limit (another process)");
         }
+        else
+        {
+            // Our own reservations seen through the wall clock, or a rebuilt ledger (its notice said so).
+            observer.Waiting(wait.Delay, "rate limit");
+        }
 
         _clock.Delay(wait.Delay, cancellationToken).ConfigureAwait(false).GetAwaiter().GetResult();
         return wait;
@@ -474,6 +479,8 @@ internal sealed class MeetEngageClient : IDisposable
         try
         {
             var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false).GetAwaiter().GetResult();
+            // Headers back: the server has counted the request by now.
+            _machineBudget?.Sent(machineWait, _clock);
             observer.Debug(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} in {2:0} ms, {3}", uri.AbsoluteUri, Describe(response), started.Elapsed.TotalMilliseconds, response.Content.Headers.ContentType?.ToString() ?? "no content type"));
             return response;
         }
@@ -490,11 +497,6 @@ internal sealed class MeetEngageClient : IDisposable
             {
                 RequestUri = uri,
             };
-        }
-        finally
-        {
-            // Headers back (or a failure): the server has counted the request by now, if at all.
-            _machineBudget?.Sent(machineWait, _clock);
         }
     }
 

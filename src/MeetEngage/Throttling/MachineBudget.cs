@@ -98,7 +98,7 @@ internal sealed class MachineBudget
         }
     }
 
-    /// <summary>The request of <paramref name="wait"/> has reached the server (or failed): see <see cref="MachineLedger.Restamp"/>.</summary>
+    /// <summary>The server has answered the request of <paramref name="wait"/>: see <see cref="MachineLedger.Restamp"/>.</summary>
     public void Sent(MachineWait wait, IClock clock)
     {
         if (wait.ReservedStartUtcTicks == 0)

@@ -42,6 +42,12 @@ internal sealed class MachineLedger
     /// <summary>No honest queue is this far ahead: such a slot means the wall clock went back.</summary>
     public static readonly TimeSpan MaximumLead = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How much later than due a request's slot may be moved once answered: enough for a slow start,
+    /// not a slow server's time to think (that would only waste the budget).
+    /// </summary>
+    public static readonly TimeSpan LatestRestamp = TimeSpan.FromSeconds(1);
+
     /// <summary>A ledger nobody has written for this long holds nothing: its file may go.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromDays(7);
 
@@ -141,14 +147,16 @@ internal sealed class MachineLedger
     }
 
     /// <summary>
-    /// Moves our reservation from when it was due to <paramref name="utcNow"/>, once the request is
-    /// known to have reached the server: the server counts a request when it arrives, which may be
-    /// later than it was due (a cold process, a loaded machine), and the next window is measured from
-    /// there. Later only, never earlier; nothing when the slot has gone or the lock cannot be had.
+    /// Moves our reservation from when it was due to <paramref name="utcNow"/> (at most
+    /// <see cref="LatestRestamp"/> later), once the server has answered: the server counts a request
+    /// when it arrives, which may be later than it was due (the first request of a cold process on a
+    /// loaded machine takes a while to leave), and the next window is measured from there. Later only,
+    /// never earlier; nothing when the slot has gone or the lock cannot be had.
     /// </summary>
     public void Restamp(long reservedStartTicks, int processId, DateTime utcNow)
     {
-        if (utcNow.Ticks <= reservedStartTicks || LedgerFolder.IsLink(Path))
+        var stamp = Math.Min(utcNow.Ticks, reservedStartTicks + LatestRestamp.Ticks);
+        if (stamp <= reservedStartTicks || LedgerFolder.IsLink(Path))
         {
             return;
         }
@@ -171,7 +179,7 @@ internal sealed class MachineLedger
             return;
         }
 
-        slots[index] = new LedgerSlot(utcNow.Ticks, processId);
+        slots[index] = new LedgerSlot(stamp, processId);
         var written = LedgerFormat.Write(slots, _windowTicks);
         file.Position = 0;
         file.Write(written, 0, written.Length);
