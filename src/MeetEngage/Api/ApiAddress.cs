@@ -100,7 +100,7 @@ internal static class ApiAddress
     }
 
     private static MeetEngageException Invalid(Uri baseUri, string reason) =>
-        new(FailureKind.InvalidArgument, "InvalidBaseUri", "The base URI '" + Redact(baseUri) + "' cannot be used: " + reason);
+        new(ErrorKind.InvalidArgument, "InvalidBaseUri", "The base URI '" + Redact(baseUri) + "' cannot be used: " + reason);
 
     /// <summary>The URI as text without any user info it carried.</summary>
     public static string Redact(Uri uri)
