@@ -118,6 +118,25 @@ public sealed class LedgerFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_process_told_not_to_lock_files_does_not_use_the_ledger()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var folder = LedgerFolder.Prepare(name => name switch
+        {
+            "XDG_RUNTIME_DIR" => _root,
+            "DOTNET_SYSTEM_IO_DISABLEFILELOCKING" => "1",
+            _ => null,
+        });
+
+        Assert.Null(folder.Path);
+        Assert.Contains("file locking is turned off", folder.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_relative_folder_is_refused()
     {
         var folder = LedgerFolder.Prepare(name => name is "XDG_RUNTIME_DIR" or "LOCALAPPDATA" ? "relative/dir" : null);

@@ -67,6 +67,14 @@ internal sealed record LedgerFolder(string? Path, string? Problem)
             return Refused("this runtime cannot make an owner-only folder");
         }
 
+        // .NET can be told not to lock files on Unix; a ledger without its lock would lose updates.
+        var lockingOff = environment("DOTNET_SYSTEM_IO_DISABLEFILELOCKING");
+        if ((AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var switchedOff) && switchedOff) ||
+            string.Equals(lockingOff, "1", StringComparison.Ordinal) || string.Equals(lockingOff, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return Refused("file locking is turned off in this process (DOTNET_SYSTEM_IO_DISABLEFILELOCKING)");
+        }
+
         var root = environment("XDG_RUNTIME_DIR");
         if (string.IsNullOrEmpty(root))
         {
