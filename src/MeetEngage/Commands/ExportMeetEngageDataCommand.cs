@@ -93,16 +93,18 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         string? finalPath = null;
         var stateSaved = start.Kept is not null;
         var finished = false;
-        IExportWriter? writer = null;
+        BackgroundWriter? writer = null;
         try
         {
             var encoding = ExportEncoding.Get(_encoding);
             var stream = ExportStreams.OpenData(dataPath, start.Kept?.DataBytes ?? 0);
             var columns = new ColumnSet(start.Kept?.Columns, refuseBeyondBound: _format == ExportFormat.Csv);
             var keptRows = start.Kept?.Rows ?? 0;
-            writer = _format == ExportFormat.Csv
-                ? new CsvWriter(stream, encoding, columns, keptRows, WriteWarning)
-                : new JsonLinesWriter(stream, encoding, columns, keptRows);
+            writer = new BackgroundWriter(
+                warn => _format == ExportFormat.Csv
+                    ? new CsvWriter(stream, encoding, columns, keptRows, warn)
+                    : new JsonLinesWriter(stream, encoding, columns, keptRows),
+                WriteWarning);
 
             reading.Run(
                 ExportRowBuilder.Instance,
@@ -173,7 +175,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     /// Closes the data file after a failure. Closing flushes, and on a full disk the flush fails
     /// again: that second failure must not replace the first, which was already reported.
     /// </summary>
-    private static void DisposeQuietly(IExportWriter? writer)
+    private static void DisposeQuietly(BackgroundWriter? writer)
     {
         try
         {
@@ -239,7 +241,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         return (kept, keptData, kept.ChunksDone);
     }
 
-    private static void SaveState(ResumeState run, ExportFiles files, string dataPath, IExportWriter writer, int chunksDone, int chunkCount)
+    private static void SaveState(ResumeState run, ExportFiles files, string dataPath, BackgroundWriter writer, int chunksDone, int chunkCount)
     {
         run.DataFile = System.IO.Path.GetFileName(dataPath);
         run.DataBytes = writer.Checkpoint();
