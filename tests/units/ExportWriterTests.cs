@@ -90,6 +90,33 @@ public class ExportWriterTests : IDisposable
     }
 
     [Fact]
+    public void Csv_copies_rows_larger_than_its_blocks_and_many_rows_across_blocks()
+    {
+        var path = Path.Combine(_folder, "spill");
+        var final = Path.Combine(_folder, "final.csv");
+        var big = new string('x', 1_500_000);
+        using (var writer = new CsvWriter(ExportStreams.OpenData(path, 0), new UTF8Encoding(false), new ColumnSet(), 0, _ => { }))
+        {
+            for (var i = 0; i < 50_000; i++)
+            {
+                writer.Write(Row(("A", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            }
+
+            writer.Write(Row(("A", big)));
+            writer.Write(Row(("B", "late")));
+            Assert.True(writer.WriteFinal(final, default));
+        }
+
+        var lines = File.ReadAllLines(final);
+        Assert.Equal(50_003, lines.Length);
+        Assert.Equal("\"A\",\"B\"", lines[0]);
+        Assert.Equal("\"0\",", lines[1]);
+        Assert.Equal("\"49999\",", lines[50_000]);
+        Assert.Equal("\"" + big + "\",", lines[50_001]);
+        Assert.Equal(",\"late\"", lines[50_002]);
+    }
+
+    [Fact]
     public void Csv_has_a_bounded_number_of_columns()
     {
         var columns = new ColumnSet();

@@ -125,6 +125,12 @@ internal sealed class CsvWriter : IExportWriter
 
     private void CopyRows(Stream output, long end, CancellationToken cancellationToken)
     {
+        if (_encoding is UTF8Encoding)
+        {
+            CopyRowsInBlocks(output, end, cancellationToken);
+            return;
+        }
+
         var row = new byte[4096];
         for (var copied = 1L; _spill.Position < end; copied++)
         {
@@ -142,10 +148,99 @@ internal sealed class CsvWriter : IExportWriter
             }
 
             ReadExactly(row, length);
-            var padding = width == 0 ? Math.Max(0, _columns.Count - 1) : _columns.Count - width;
-            WriteLine(output, new ArraySegment<byte>(row, 0, length), padding);
+            WriteLine(output, new ArraySegment<byte>(row, 0, length), Padding(width));
         }
     }
+
+    /// <summary>
+    /// The UTF-8 case, which needs no conversion: the spill is read and the file written in blocks
+    /// of a megabyte, rows copied between them, instead of a few stream calls per row.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    private void CopyRowsInBlocks(Stream output, long end, CancellationToken cancellationToken)
+    {
+        const int BlockBytes = 1 << 20;
+        var input = new byte[BlockBytes];
+        var buffered = 0;
+        var at = 0;
+        var remaining = end;
+        var block = new byte[BlockBytes];
+        var used = 0;
+        var newLine = NewLine;
+        for (var copied = 1L; remaining > 0 || at < buffered; copied++)
+        {
+            if (copied % 65536 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            Refill(ref input, ref buffered, ref at, ref remaining, 8);
+            var length = input[at] | (input[at + 1] << 8) | (input[at + 2] << 16) | (input[at + 3] << 24);
+            var width = input[at + 4] | (input[at + 5] << 8) | (input[at + 6] << 16) | (input[at + 7] << 24);
+            Refill(ref input, ref buffered, ref at, ref remaining, 8 + length);
+            var padding = Padding(width);
+            var line = length + padding + newLine.Length;
+            if (used + line > block.Length)
+            {
+                output.Write(block, 0, used);
+                used = 0;
+                if (line > block.Length)
+                {
+                    block = new byte[line];
+                }
+            }
+
+            Buffer.BlockCopy(input, at + 8, block, used, length);
+            used += length;
+            for (var i = 0; i < padding; i++)
+            {
+                block[used++] = (byte)',';
+            }
+
+            Buffer.BlockCopy(newLine, 0, block, used, newLine.Length);
+            used += newLine.Length;
+            at += 8 + length;
+        }
+
+        output.Write(block, 0, used);
+    }
+
+    /// <summary>Makes at least <paramref name="needed"/> bytes available from <paramref name="at"/> on.</summary>
+    private void Refill(ref byte[] input, ref int buffered, ref int at, ref long remaining, int needed)
+    {
+        if (buffered - at >= needed)
+        {
+            return;
+        }
+
+        var kept = buffered - at;
+        if (needed > input.Length)
+        {
+            var larger = new byte[Math.Max(needed, input.Length * 2)];
+            Buffer.BlockCopy(input, at, larger, 0, kept);
+            input = larger;
+        }
+        else
+        {
+            Buffer.BlockCopy(input, at, input, 0, kept);
+        }
+
+        at = 0;
+        buffered = kept;
+        while (buffered < needed)
+        {
+            var read = _spill.Read(input, buffered, (int)Math.Min(input.Length - buffered, remaining));
+            if (read <= 0)
+            {
+                throw new IOException("The export's temporary file ended early: it was changed by something else while the export ran.");
+            }
+
+            buffered += read;
+            remaining -= read;
+        }
+    }
+
+    private int Padding(int width) => width == 0 ? Math.Max(0, _columns.Count - 1) : _columns.Count - width;
 
     private void WriteLine(Stream output, ArraySegment<byte> utf8, int padding)
     {
