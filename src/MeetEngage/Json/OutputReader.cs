@@ -547,7 +547,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         var raw = reader.ValueSpan;
         if (raw.Length > ValueCache.MaxRawBytes)
         {
-            return kind == ValueCache.StringKind ? reader.GetString() : ReadNumber(ref reader);
+            return kind == ValueCache.StringKind ? reader.GetString() : JsonNumber.Read(ref reader);
         }
 
         if (_values.TryGet(raw, kind, out var value, out var key))
@@ -555,44 +555,13 @@ internal sealed class OutputReader<TObject> : IDisposable
             return value;
         }
 
-        value = kind == ValueCache.StringKind ? reader.GetString() : ReadNumber(ref reader);
+        value = kind == ValueCache.StringKind ? reader.GetString() : JsonNumber.Read(ref reader);
         _values.Set(in key, value);
         return value;
     }
 
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
-
-    /// <summary>
-    /// Integers become Int32 or Int64; other numbers Decimal when that keeps every digit
-    /// (so 4.25 exports as 4.25), else Double. A number no type can hold stays its text.
-    /// </summary>
-    internal static object ReadNumber(ref Utf8JsonReader reader)
-    {
-        if (reader.TryGetInt32(out var i))
-        {
-            return i;
-        }
-
-        if (reader.TryGetInt64(out var l))
-        {
-            return l;
-        }
-
-        var raw = reader.ValueSpan;
-        var hasExponent = raw.IndexOfAny((byte)'e', (byte)'E') >= 0;
-        if (!hasExponent && raw.Length <= 28 && reader.TryGetDecimal(out var m))
-        {
-            return m;
-        }
-
-        if (reader.TryGetDouble(out var d) && !double.IsInfinity(d))
-        {
-            return d;
-        }
-
-        return Encoding.UTF8.GetString(raw.ToArray());
-    }
 
     private void Refill()
     {
