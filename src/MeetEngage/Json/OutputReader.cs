@@ -100,6 +100,10 @@ internal sealed class OutputReader<TObject> : IDisposable
     private bool _sawError;
     private bool _reportedDuplicate;
 
+    // A hostile body could rename thousands of names; a few warnings say enough.
+    private const int MaxRenameReports = 10;
+    private int _renamesReported;
+
     /// <summary>True while the observer runs: what it throws is its own, never a parse failure.</summary>
     private bool _notifying;
 
@@ -459,6 +463,20 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
 
         top.PendingName = name;
+        if (name.SentAs is not null && !name.RenameReported)
+        {
+            ReportRename(name);
+        }
+    }
+
+    private void ReportRename(PropertyName name)
+    {
+        name.RenameReported = true;
+        if (_renamesReported++ < MaxRenameReports)
+        {
+            var what = name.SentAs!.Length == 0 ? "a property with an empty name" : "the property '" + name.SentAs + "', a name PowerShell reserves for every object's own members";
+            Notify(null, null, string.Format(CultureInfo.InvariantCulture, "The response has {0} (near row {1}); it is kept as the property '{2}'.", what, RowsRead + 1, name.Text));
+        }
     }
 
     private void Store(object? value)
@@ -714,12 +732,19 @@ internal sealed class PropertyName
 {
     public PropertyName(string text, int slot, byte[]? raw = null)
     {
-        Text = text;
+        Text = RowPropertyNames.For(text);
+        SentAs = ReferenceEquals(Text, text) ? null : text;
         Slot = slot;
         Raw = raw;
     }
 
     public string Text { get; }
+
+    /// <summary>The key as sent when it is kept under another name (see <see cref="RowPropertyNames"/>).</summary>
+    public string? SentAs { get; }
+
+    /// <summary>Whether the renaming was reported for this response.</summary>
+    public bool RenameReported { get; set; }
 
     public int Slot { get; }
 
@@ -799,15 +824,16 @@ internal sealed class PropertyNameTable
 
         // A hostile body could name every property differently: past a bound, stop caching
         // (slot -1 makes the object track such names itself) and keep working.
+        var kept = RowPropertyNames.For(text);
         if (_count >= MaxEntries)
         {
-            return new PropertyName(text, _slots.TryGetValue(text, out var known) ? known : -1);
+            return new PropertyName(text, _slots.TryGetValue(kept, out var known) ? known : -1);
         }
 
-        if (!_slots.TryGetValue(text, out var slot))
+        if (!_slots.TryGetValue(kept, out var slot))
         {
             slot = _slots.Count;
-            _slots.Add(text, slot);
+            _slots.Add(kept, slot);
         }
 
         var bytes = raw.ToArray();
