@@ -9,7 +9,7 @@ namespace MeetEngage.Commands;
 public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
-    [ValidateNotWhiteSpace]
+    [ValidateApiName]
     public string Account { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1)]
@@ -99,7 +99,8 @@ public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
     internal static MeetEngageClient CreateClient(Uri baseUri, PSCredential credential, int timeoutSec, int maximumRetryCount, Uri? proxy, PSCredential? proxyCredential, bool proxyUseDefaultCredentials)
     {
         // Windows PowerShell's credential dialog may prefix a bare user name with '\'.
-        var apiKey = credential.UserName.TrimStart('\\');
+        // [pscredential]::Empty, a common default in scripts, has neither name nor password.
+        var apiKey = (credential.UserName ?? string.Empty).TrimStart('\\');
         if (apiKey.Trim().Length == 0)
         {
             throw new MeetEngageException(FailureKind.InvalidArgument, "InvalidCredential", "-Credential has no user name: put the API key in the user name and the secret in the password.");
@@ -108,6 +109,16 @@ public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
         if (credential.Password is null || credential.Password.Length == 0)
         {
             throw new MeetEngageException(FailureKind.InvalidArgument, "InvalidCredential", "-Credential has no password: put the API secret in the password.");
+        }
+
+        if (proxyCredential is not null && (proxyCredential.UserName ?? string.Empty).Trim().Length == 0)
+        {
+            throw new MeetEngageException(FailureKind.InvalidArgument, "InvalidProxyCredential", "-ProxyCredential has no user name: give the proxy's user name and password, or use -ProxyUseDefaultCredentials for your logon.");
+        }
+
+        if (proxy is not null)
+        {
+            ProxyAddress.Check(proxy);
         }
 
         var options = new ClientOptions(baseUri, apiKey, credential.Password)
