@@ -83,8 +83,16 @@ public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
             throw;
         }
 
-        var session = new MeetEngageSession(Account, client, DateTime.UtcNow);
+        var session = new MeetEngageSession(Account, client, DateTime.UtcNow) { HeldByUser = PassThru };
+        var replaced = SessionStore.Current;
         SessionStore.Current = session;
+        if (replaced is not null && !replaced.HeldByUser)
+        {
+            // Nothing else can reach it now: release its connections instead of leaving them to a collection.
+            replaced.Dispose();
+            WriteVerbose("Closed the session it replaces, for '" + replaced.Account + "'.");
+        }
+
         if (PassThru)
         {
             WriteObject(session);

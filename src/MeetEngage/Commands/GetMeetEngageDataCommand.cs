@@ -82,7 +82,6 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     protected override void ProcessRecordCore()
     {
         var session = ResolveSession(Session);
-        session.RememberDataMethod(DataMethod);
         var ranges = Chunked
             ? DateChunks.Plan(_fromMilliseconds, _toMilliseconds, ChunkDays)
             : new[] { new DateRange(_fromMilliseconds, _toMilliseconds) };
@@ -113,6 +112,9 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
                             WriteObject(_property is null ? row : RowShape.Project(row, _property));
                         }
                     }
+
+                    // Completion offers only methods that answered with a whole body.
+                    session.RememberDataMethod(DataMethod);
                 }
                 catch (MeetEngageException e) when (Chunked && !IsTerminating(e))
                 {
