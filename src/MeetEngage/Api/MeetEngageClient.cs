@@ -233,6 +233,9 @@ internal sealed class MeetEngageClient : IDisposable
     /// </summary>
     public TimeSpan MinimumTimeFor(int requests) => _limiter.DelayUntil(requests);
 
+    /// <summary>The key's rate limit: calls allowed in any rolling window.</summary>
+    public (int Limit, TimeSpan Window) RateLimit => (_limiter.Limit, _limiter.Window);
+
     public void Dispose() => _http.Dispose();
 
     private static HttpClientHandler CreateHandler(ClientOptions options)

@@ -53,15 +53,10 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
 
     protected override void BeginProcessing()
     {
-        try
-        {
-            _fromMilliseconds = From is { } from ? ApiDates.ToUnixMilliseconds(from) : 0;
-            _toMilliseconds = ApiDates.ToUnixMilliseconds(To ?? DateTime.UtcNow);
-        }
-        catch (MeetEngageException e)
-        {
-            ThrowTerminatingError(ToErrorRecord(e, From is { } early && ApiDates.ToUtc(early).Year < 1970 ? From : To));
-        }
+        _fromMilliseconds = From is { } from ? ToApiDate(from, "-From", "omit -From to read from the beginning") : 0;
+        _toMilliseconds = To is { } to ? ToApiDate(to, "-To", "give a later -To (-To 0 is the year 1, not the Unix epoch), or omit it to read up to now") : ApiDates.ToUnixMilliseconds(DateTime.UtcNow);
+        SayWhenWidened(From, "-From", "from", "the start of that UTC day");
+        SayWhenWidened(To, "-To", "up to", "the next UTC midnight");
 
         if (_fromMilliseconds > _toMilliseconds)
         {
@@ -86,6 +81,16 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
             ? DateChunks.Plan(_fromMilliseconds, _toMilliseconds, ChunkDays)
             : new[] { new DateRange(_fromMilliseconds, _toMilliseconds) };
         WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Reading '{0}' for account '{1}', {2:yyyy-MM-dd HH:mm:ss}Z to {3:yyyy-MM-dd HH:mm:ss}Z (the API widens these to whole UTC days){4}.", DataMethod, session.Account, ApiDates.FromUnixMilliseconds(_fromMilliseconds), ApiDates.FromUnixMilliseconds(_toMilliseconds), Chunked ? string.Format(CultureInfo.InvariantCulture, " in {0} chunks of {1} days", ranges.Count, ChunkDays) : string.Empty));
+
+        if (Chunked)
+        {
+            var rate = session.Client.RateLimit;
+            var warning = ChunkPlanWarning.For(ranges.Count, session.Client.MinimumTimeFor(ranges.Count), ChunkDays, ranges[0].From, ranges[ranges.Count - 1].To, rate.Limit, rate.Window);
+            if (warning is not null)
+            {
+                WriteWarning(warning);
+            }
+        }
 
         var progress = new DataProgress(this, session.Client, DataMethod, ranges.Count);
         var observer = new DataObserver(this, progress);
@@ -138,6 +143,49 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     }
 
     internal override object? TargetFor(MeetEngageException exception) => DataMethod;
+
+    private long ToApiDate(DateTime value, string parameter, string advice)
+    {
+        try
+        {
+            return ApiDates.ToUnixMilliseconds(value);
+        }
+        catch (MeetEngageException e)
+        {
+            var message = string.Format(CultureInfo.InvariantCulture, "{0} {1:yyyy-MM-dd HH:mm:ss}Z is before 1970-01-01, which the API cannot express: {2}.", parameter, ApiDates.ToUtc(value), advice);
+            ThrowTerminatingError(ToErrorRecord(new MeetEngageException(e.Kind, e.ErrorId, message), value));
+            throw;
+        }
+    }
+
+    /// <summary>A local time converted to UTC that is not a midnight reads more than the user may think.</summary>
+    private void SayWhenWidened(DateTime? value, string parameter, string direction, string rounding)
+    {
+        if (value is not { Kind: DateTimeKind.Local } local)
+        {
+            return;
+        }
+
+        var utc = local.ToUniversalTime();
+        if (utc.TimeOfDay == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var offset = TimeZoneInfo.Local.GetUtcOffset(local);
+        var rounded = direction == "from" ? utc.Date : utc.Date.AddDays(1);
+        WriteVerbose(string.Format(
+            CultureInfo.InvariantCulture,
+            "{0} {1:yyyy-MM-dd HH:mm:ss} (local time, UTC{2}{3:hh\\:mm}) is {4:yyyy-MM-dd HH:mm:ss}Z, not a UTC midnight: the API reads {5} {6:yyyy-MM-dd HH:mm}Z, {7}. Give a bare date ('{1:yyyy-MM-dd}') or a UTC time to read whole UTC days.",
+            parameter,
+            local,
+            offset < TimeSpan.Zero ? "-" : "+",
+            offset,
+            utc,
+            direction,
+            rounded,
+            rounding));
+    }
 
     private void WriteNormalized(List<PSObject> held)
     {
