@@ -171,6 +171,6 @@ Describe 'Error messages' {
         $thrown = { Connect-MeetEngage -Account demo -Credential (New-TestCredential) -BaseUri $script:Simulator.BaseUri -Proxy 'http://127.0.0.1:1' -MaximumRetryCount 0 } |
             Should -Throw -ErrorId 'MeetEngage.ConnectionFailed*' -PassThru
 
-        $thrown.Exception.Message | Should -Match 'through the proxy http://127\.0\.0\.1:1/'
+        $thrown.Exception.Message | Should -Match 'through the proxy http://127\.0\.0\.1:1 failed: '
     }
 }

@@ -142,7 +142,7 @@ internal sealed class MeetEngageClient : IDisposable
             throw new MeetEngageException(
                 FailureKind.InvalidData,
                 "InvalidResponse",
-                "GET " + uri.AbsoluteUri + " answered " + Describe(response) + " without the expected {\"authenticated\": true}; is the base URI the API root? It began: " + Excerpts.Printable(new ArraySegment<byte>(body), 160))
+                "GET " + ApiAddress.ForMessage(uri) + " answered " + Describe(response) + " without the expected {\"authenticated\": true}; is the base URI the API root? It began: " + Excerpts.Printable(new ArraySegment<byte>(body), 160))
             {
                 StatusCode = status,
                 RequestUri = uri,
@@ -178,7 +178,7 @@ internal sealed class MeetEngageClient : IDisposable
                     {
                         if (!reader.TryReadRow(out row))
                         {
-                            observer.Verbose(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} rows, {2:N0} bytes.", uri.AbsoluteUri, reader.RowsRead, reader.BytesRead));
+                            observer.Verbose(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} rows, {2:N0} bytes.", ApiAddress.ForMessage(uri), reader.RowsRead, reader.BytesRead));
                             yield break;
                         }
                     }
@@ -321,7 +321,7 @@ internal sealed class MeetEngageClient : IDisposable
                 {
                     using (response)
                     {
-                        throw FailureFor(response, uri, failureClass == FailureClass.Permanent ? null : decision.Reason, cancellationToken);
+                        throw FailureFor(response, uri, failureClass == FailureClass.Permanent ? null : decision.Reason, retries, cancellationToken);
                     }
                 }
 
@@ -331,7 +331,7 @@ internal sealed class MeetEngageClient : IDisposable
                     Counters.CountThrottleWait();
                 }
 
-                Backoff(decision, uri.AbsoluteUri + " answered " + status.ToString(CultureInfo.InvariantCulture), observer, cancellationToken);
+                Backoff(decision, ApiAddress.ForMessage(uri) + " answered " + status.ToString(CultureInfo.InvariantCulture), observer, cancellationToken);
             }
             else
             {
@@ -351,7 +351,7 @@ internal sealed class MeetEngageClient : IDisposable
     private void Backoff(RetryDecision decision, string what, IClientObserver observer, CancellationToken cancellationToken)
     {
         Counters.CountRetry();
-        observer.Verbose(string.Format(CultureInfo.InvariantCulture, "{0}; retrying in {1:0.0} s: {2}.", what, decision.Delay.TotalSeconds, decision.Reason));
+        observer.Verbose(string.Format(CultureInfo.InvariantCulture, "{0}; retrying in {1:0.0} s: {2}.", what.TrimEnd('.'), decision.Delay.TotalSeconds, decision.Reason));
         observer.Waiting(decision.Delay, decision.Reason);
         _clock.Delay(decision.Delay, cancellationToken).ConfigureAwait(false).GetAwaiter().GetResult();
     }
@@ -376,7 +376,7 @@ internal sealed class MeetEngageClient : IDisposable
                 throw new MeetEngageException(
                     FailureKind.Security,
                     "RedirectRefused",
-                    "GET " + target.AbsoluteUri + " redirected to " + (next is null ? "nowhere" : ApiAddress.Redact(new Uri(next.GetLeftPart(UriPartial.Path)))) + ". The module follows redirects only within the same https origin so that the API credentials never go elsewhere; check -BaseUri.")
+                    "GET " + ApiAddress.ForMessage(target) + " redirected to " + (next is null ? "nowhere" : ApiAddress.Redact(new Uri(next.GetLeftPart(UriPartial.Path)))) + ". The module follows redirects only within the same https origin so that the API credentials never go elsewhere; check -BaseUri.")
                 {
                     StatusCode = status,
                     RequestUri = target,
@@ -385,7 +385,7 @@ internal sealed class MeetEngageClient : IDisposable
 
             if (hop + 1 >= MaxRedirects)
             {
-                throw new MeetEngageException(FailureKind.Connection, "TooManyRedirects", "GET " + uri.AbsoluteUri + " redirected more than " + MaxRedirects.ToString(CultureInfo.InvariantCulture) + " times.")
+                throw new MeetEngageException(FailureKind.Connection, "TooManyRedirects", "GET " + ApiAddress.ForMessage(uri) + " redirected more than " + MaxRedirects.ToString(CultureInfo.InvariantCulture) + " times.")
                 {
                     StatusCode = status,
                     RequestUri = uri,
@@ -393,7 +393,7 @@ internal sealed class MeetEngageClient : IDisposable
                 };
             }
 
-            observer.Verbose("Following a redirect to " + next.AbsoluteUri + ".");
+            observer.Verbose("Following a redirect to " + ApiAddress.ForMessage(next) + ".");
             target = next;
         }
     }
@@ -420,7 +420,7 @@ internal sealed class MeetEngageClient : IDisposable
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.UserAgent.ParseAdd(UserAgent);
         Counters.CountRequest();
-        observer.Debug("GET " + uri.AbsoluteUri + Environment.NewLine + BasicAuthentication.RedactedHeader);
+        observer.Debug("GET " + ApiAddress.ForMessage(uri) + Environment.NewLine + BasicAuthentication.RedactedHeader);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.Timeout);
@@ -428,24 +428,27 @@ internal sealed class MeetEngageClient : IDisposable
         try
         {
             var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false).GetAwaiter().GetResult();
-            observer.Debug(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} in {2:0} ms, {3}", uri.AbsoluteUri, Describe(response), started.Elapsed.TotalMilliseconds, response.Content.Headers.ContentType?.ToString() ?? "no content type"));
+            observer.Debug(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} in {2:0} ms, {3}", ApiAddress.ForMessage(uri), Describe(response), started.Elapsed.TotalMilliseconds, response.Content.Headers.ContentType?.ToString() ?? "no content type"));
             return response;
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new MeetEngageException(FailureKind.Timeout, "Timeout", "GET " + uri.AbsoluteUri + " did not answer within " + Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (-TimeoutSec).", e)
+            throw new MeetEngageException(FailureKind.Timeout, "Timeout", "GET " + ApiAddress.ForMessage(uri) + ThroughProxy + " did not answer within " + Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (-TimeoutSec).", e)
             {
                 RequestUri = uri,
             };
         }
         catch (HttpRequestException e)
         {
-            throw new MeetEngageException(FailureKind.Connection, "ConnectionFailed", "GET " + uri.AbsoluteUri + " failed: " + Flatten(e), e)
+            throw new MeetEngageException(FailureKind.Connection, "ConnectionFailed", "GET " + ApiAddress.ForMessage(uri) + ThroughProxy + " failed: " + Flatten(e), e)
             {
                 RequestUri = uri,
             };
         }
     }
+
+    /// <summary>Names -Proxy in network failures: "Connection refused" alone would send the user to the API.</summary>
+    private string ThroughProxy => Options.Proxy is { } proxy ? " through the proxy " + ApiAddress.Redact(proxy) : string.Empty;
 
     private TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
@@ -476,7 +479,7 @@ internal sealed class MeetEngageClient : IDisposable
         {
             using (response)
             {
-                throw new MeetEngageException(FailureKind.InvalidData, "InvalidResponse", "GET " + uri.AbsoluteUri + " answered " + Describe(response) + " with an HTML page instead of JSON; is the base URI the API root (a proxy or sign-in page may have answered)? It began: " + Excerpts.Printable(new ArraySegment<byte>(ReadSmallBody(response, CancellationToken.None)), 160))
+                throw new MeetEngageException(FailureKind.InvalidData, "InvalidResponse", "GET " + ApiAddress.ForMessage(uri) + " answered " + Describe(response) + " with an HTML page instead of JSON; is the base URI the API root (a proxy or sign-in page may have answered)? It began: " + Excerpts.Printable(new ArraySegment<byte>(ReadSmallBody(response, CancellationToken.None)), 160))
                 {
                     StatusCode = (int)response.StatusCode,
                     RequestUri = uri,
@@ -485,7 +488,7 @@ internal sealed class MeetEngageClient : IDisposable
         }
     }
 
-    private MeetEngageException FailureFor(HttpResponseMessage response, Uri uri, string? gaveUpBecause, CancellationToken cancellationToken)
+    private MeetEngageException FailureFor(HttpResponseMessage response, Uri uri, string? gaveUpBecause, int retries, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var apiMessage = ReadApiMessage(response, cancellationToken);
@@ -494,6 +497,7 @@ internal sealed class MeetEngageClient : IDisposable
             400 => (FailureKind.InvalidArgument, "BadRequest", "The API refused the request's parameters."),
             401 => (FailureKind.Authentication, "AuthenticationFailed", "The key pair was not accepted: check the key (user name) and secret (password) of -Credential, and that the key has not been revoked."),
             403 => (FailureKind.PermissionDenied, "AccessDenied", "The key pair is valid but may not read this: check -Account (keys belong to one Meet & Engage account)."),
+            404 when uri == Options.BaseUri => (FailureKind.NotFound, "NotFound", "Nothing answers at this address: -BaseUri must be the API root, such as " + ApiAddress.DefaultBaseUri + " (with its /api/1.0/rest path)."),
             404 => (FailureKind.NotFound, "NotFound", "No such resource or data method: check -DataMethod (custom methods come from your account manager) and -BaseUri."),
             429 => (FailureKind.LimitsExceeded, "RateLimited", "The API's rate limit for this key was exceeded; another process may be using the same key."),
             _ when status >= 500 || status == 408 => (FailureKind.Connection, "ServerError", "The API had a problem; try again later."),
@@ -501,7 +505,7 @@ internal sealed class MeetEngageClient : IDisposable
         };
 
         var message = new StringBuilder();
-        message.Append("GET ").Append(uri.AbsoluteUri).Append(" failed: ").Append(Describe(response)).Append('.');
+        message.Append("GET ").Append(ApiAddress.ForMessage(uri)).Append(" failed: ").Append(Describe(response)).Append('.');
         if (!string.IsNullOrEmpty(apiMessage))
         {
             message.Append(" The API said: ").Append(apiMessage).Append('.');
@@ -510,7 +514,9 @@ internal sealed class MeetEngageClient : IDisposable
         message.Append(' ').Append(advice);
         if (gaveUpBecause is not null)
         {
-            message.Append(" Gave up after ").Append(Counters.Retries.ToString(CultureInfo.InvariantCulture)).Append(" retries: ").Append(gaveUpBecause).Append('.');
+            // This request's retries: the session's total (Counters) belongs to the session.
+            message.Append(retries == 0 ? " Not retried: " : " Gave up after " + retries.ToString(CultureInfo.InvariantCulture) + (retries == 1 ? " retry: " : " retries: "))
+                .Append(gaveUpBecause).Append('.');
         }
 
         return new MeetEngageException(kind, id, message.ToString())
@@ -600,7 +606,7 @@ internal sealed class MeetEngageClient : IDisposable
     private static MeetEngageException WithRequest(MeetEngageException e, Uri uri, int status, long rows)
     {
         var what = e.Kind == FailureKind.InvalidData ? e.Message : e.Message + string.Format(CultureInfo.InvariantCulture, " {0} rows had been written; the data is incomplete.", rows);
-        return new MeetEngageException(e.Kind, e.ErrorId, "GET " + uri.AbsoluteUri + ": " + what, e)
+        return new MeetEngageException(e.Kind, e.ErrorId, "GET " + ApiAddress.ForMessage(uri) + ": " + what, e)
         {
             StatusCode = status,
             RequestUri = uri,
