@@ -17,7 +17,7 @@ Describe 'Connect-MeetEngage' {
     It 'validates a good key pair against the API root and keeps the session as the current one' {
         $session = Connect-MeetEngage -Account demo -Credential (New-TestCredential) -BaseUri $script:Simulator.BaseUri -PassThru
 
-        $session | Should -BeOfType ([MeetEngage.MeetEngageSession])
+        $session | Should -BeOfType ([MeetEngage.Session.MeetEngageSession])
         $session.Account | Should -Be 'demo'
         $session.BaseUri.AbsoluteUri | Should -Be $script:Simulator.BaseUri
         $session.RequestCount | Should -Be 1

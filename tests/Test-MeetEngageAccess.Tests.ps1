@@ -39,7 +39,7 @@ Describe 'Test-MeetEngageAccess' {
 
         $detail = Test-MeetEngageAccess -Session $session -Detailed
 
-        $detail | Should -BeOfType ([MeetEngage.MeetEngageAccessResult])
+        $detail | Should -BeOfType ([MeetEngage.Session.MeetEngageAccessResult])
         $detail.Authenticated | Should -BeTrue
         $detail.Account | Should -Be 'demo'
         $detail.BaseUri.AbsoluteUri | Should -Be $script:Simulator.BaseUri

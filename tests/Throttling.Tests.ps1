@@ -3,7 +3,12 @@ BeforeAll {
     # A key per scenario: the module's limiter is process-wide per key, so scenarios that
     # measure it must not share a key with calls made by other tests.
     $keys = 'sequential', 'parallel', 'retry', 'stop', 'verbose' | ForEach-Object { "--key"; "$_-key:$_-secret:demo" }
-    $script:Simulator = Start-TestSimulator -ArgumentList $keys
+    # The simulator counts 10 calls per 4.5 s, not the vendor's 5 s: it stamps a call when it
+    # arrives, and on a busy machine a call can arrive later after it started than the module's
+    # 150 ms guard allows for. Half a second of such jitter is not the limiter's fault; a client
+    # that spaced its calls by less than 4.5 s would still meet 429s here.
+    $script:RateWindowSeconds = 4.5
+    $script:Simulator = Start-TestSimulator -ArgumentList ($keys + '--rate-window', "$script:RateWindowSeconds")
 
     function Connect-Key([string] $Name, [int] $TimeoutSec = 100, [int] $MaximumRetryCount = 4) {
         Connect-MeetEngage -Account demo -Credential (New-TestCredential "$Name-key" "$Name-secret") -BaseUri $script:Simulator.BaseUri `
@@ -25,23 +30,25 @@ AfterAll {
 Describe 'Keeping to the rate limit' {
     BeforeEach { Reset-Simulator $script:Simulator }
 
-    It 'makes 25 sequential calls without one 429, close to the 10 s floor of 10 calls per 5 s' {
+    It 'makes 25 sequential calls without one 429, never more than 10 arriving within a rate window' {
         $session = Connect-Key 'sequential'
-        $clock = [System.Diagnostics.Stopwatch]::StartNew()
         for ($i = 0; $i -lt 25; $i++) {
             Get-MeetEngageData custom_method_basic_info -From 2024-01-01 -To 2024-01-02 -Session $session | Out-Null
         }
-        $elapsed = $clock.Elapsed.TotalSeconds
-        Write-Host ("    25 calls took {0:N2} s (floor 10 s: calls 21-25 may start only 10 s after calls 1-5)" -f $elapsed)
 
         Get-StatusCount 429 | Should -Be 0
         Get-StatusCount 200 | Should -Be 25
         $session.RequestCount | Should -Be 25
         $session.ThrottleWaitCount | Should -BeGreaterThan 0
-        # The floor proves the limiter waits; the ceiling proves it does not waste the budget
-        # (a fixed-window limiter would need 15 s).
-        $elapsed | Should -BeGreaterOrEqual 10
-        $elapsed | Should -BeLessThan 14
+        # Spacing from the simulator's own log, not a stopwatch: a busy machine only spreads the
+        # calls further apart (within the arrival jitter allowed for above). That the limiter
+        # keeps exactly to 10 per 5 s and does not waste the budget is proven on a fake clock
+        # (RateLimiterTests); how long a run takes belongs to build.ps1 -Task Bench.
+        $arrivals = @(Get-SimulatorRequest $script:Simulator | ForEach-Object { [datetime] $_.time })
+        $arrivals.Count | Should -Be 25
+        for ($i = 10; $i -lt $arrivals.Count; $i++) {
+            ($arrivals[$i] - $arrivals[$i - 10]).TotalSeconds | Should -BeGreaterOrEqual $script:RateWindowSeconds -Because "calls $($i - 10) and $i may not start within one rate window"
+        }
     }
 
     It 'shares one key''s budget across three parallel runspaces without one 429' {
@@ -63,11 +70,15 @@ Describe 'Keeping to the rate limit' {
 
     It 'announces a wait for the limit with Write-Verbose' {
         $session = Connect-Key 'verbose'
-        1..10 | ForEach-Object { Test-MeetEngageAccess -Session $session | Out-Null }
+        # Calls until one must wait for the limiter (normally the 11th): a machine too slow to
+        # start 11 calls within 5 s makes a few more rather than failing.
+        $waiting = $null
+        for ($i = 0; $i -lt 40 -and -not $waiting; $i++) {
+            $waiting = Test-MeetEngageAccess -Session $session -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'Waiting' }
+        }
 
-        $verbose = Test-MeetEngageAccess -Session $session -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-
-        ($verbose.Message -join "`n") | Should -Match "Waiting \d+\.\d+ s for the API key's rate limit \(10 calls per 5 s\)"
+        ($waiting.Message -join "`n") | Should -Match "Waiting \d+\.\d+ s for the API key's rate limit \(10 calls per 5 s\)"
     }
 }
 
@@ -216,24 +227,16 @@ Describe 'Stopping (Ctrl+C)' {
         @{ Case = 'waiting on a stalled download'; Fault = @{ kind = 'stall'; afterRows = 1; seconds = 60 } }
         @{ Case = 'sleeping for Retry-After'; Fault = @{ kind = 'status'; status = 429; retryAfter = '60' } }
         @{ Case = 'waiting for the headers'; Fault = @{ kind = 'delay'; seconds = 60 } }
-        @{ Case = 'waiting for the key''s rate limiter'; Fault = $null }
     ) {
         $session = Connect-Key 'stop'
-        if ($Fault) {
-            Add-SimulatorFault $script:Simulator $Fault
-        }
-        else {
-            # Spend the key's budget so that the next call must wait about 5 s.
-            1..10 | ForEach-Object { Test-MeetEngageAccess -Session $session | Out-Null }
-            Reset-Simulator $script:Simulator
-        }
+        Add-SimulatorFault $script:Simulator $Fault
         $ps = [powershell]::Create()
         $null = $ps.AddScript('param($Manifest, $Session) Import-Module $Manifest; Get-MeetEngageData custom_method_basic_info -Session $Session').
             AddArgument($script:ModuleManifest).AddArgument($session)
         $async = $ps.BeginInvoke()
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
-            while ($Fault -and (Get-SimulatorRequest $script:Simulator).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            while ((Get-SimulatorRequest $script:Simulator).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             Start-Sleep -Milliseconds 500
             $async.IsCompleted | Should -BeFalse
 
@@ -243,8 +246,53 @@ Describe 'Stopping (Ctrl+C)' {
             Write-Host ("    stopped {0} in {1:N3} s" -f $Case, $stopped)
 
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $stopped | Should -BeLessThan 5
-            if (-not $Fault) { (Get-SimulatorRequest $script:Simulator).Count | Should -Be 0 }
+            # Each fault lasts 60 s: a stop that came back within half of that cut the wait short.
+            # How fast a stop is on a quiet machine is what the line above prints, not a test.
+            $stopped | Should -BeLessThan 30
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
+    It 'stops a pipeline waiting for the key''s rate limiter before it sends anything' {
+        $session = Connect-Key 'stop'
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript('param($Manifest) Import-Module $Manifest').AddArgument($script:ModuleManifest)
+        $null = $ps.Invoke()
+        $ps.Commands.Clear()
+        $null = $ps.AddScript('param($Session) Get-MeetEngageData custom_method_basic_info -Session $Session -Verbose').AddArgument($session)
+
+        # Spend the key's budget, then start the pipeline that must wait for it. The limiter
+        # announces its wait on the verbose stream before it waits: that, not a sleep, says the
+        # pipeline is waiting. The rows of the calls that spent the budget are not this test's.
+        1..10 | ForEach-Object { Test-MeetEngageAccess -Session $session | Out-Null }
+        Reset-Simulator $script:Simulator
+        $async = $ps.BeginInvoke()
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            $announced = $null
+            while (-not $async.IsCompleted -and [DateTime]::UtcNow -lt $deadline -and -not $announced) {
+                $announced = $ps.Streams.Verbose | Where-Object Message -match "^Waiting (\d+\.\d+) s for the API key's rate limit" | Select-Object -First 1
+                if (-not $announced) { Start-Sleep -Milliseconds 20 }
+            }
+            $seen = [System.Diagnostics.Stopwatch]::StartNew()
+            if (-not $announced) {
+                # Only a machine too slow to make 10 calls within 5 s gets here: nothing to stop.
+                Set-ItResult -Inconclusive -Because 'the budget was not spent when the pipeline started (the calls that spend it took over 5 s)'
+                return
+            }
+            $null = $announced.Message -match '^Waiting (\d+\.\d+) s'
+            $wait = [double]::Parse($Matches[1], [cultureinfo]::InvariantCulture)
+
+            $ps.Stop()
+            if ($seen.Elapsed.TotalSeconds -ge $wait) {
+                Set-ItResult -Inconclusive -Because "stopping took longer than the $wait s left to wait, so the request may rightly have gone out"
+                return
+            }
+
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            (Get-SimulatorRequest $script:Simulator).Count | Should -Be 0
         }
         finally {
             $ps.Dispose()

@@ -2,36 +2,20 @@ using System;
 
 namespace MeetEngage;
 
-/// <summary>What went wrong, in terms the cmdlets turn into an ErrorCategory.</summary>
-internal enum FailureKind
-{
-    NotConnected,
-    InvalidArgument,
-    Authentication,
-    PermissionDenied,
-    NotFound,
-    LimitsExceeded,
-    Connection,
-    Timeout,
-    InvalidData,
-    Truncated,
-    Security,
-}
-
 /// <summary>
 /// The one exception the internals throw for failures a user should see. Messages name the
 /// request (never a secret), the status and the API's own message where it sent one.
 /// </summary>
 internal sealed class MeetEngageException : Exception
 {
-    public MeetEngageException(FailureKind kind, string errorId, string message, Exception? innerException = null)
+    public MeetEngageException(ErrorKind kind, string errorId, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         Kind = kind;
         ErrorId = errorId;
     }
 
-    public FailureKind Kind { get; }
+    public ErrorKind Kind { get; }
 
     /// <summary>Stable id without the module prefix, e.g. <c>AuthenticationFailed</c>.</summary>
     public string ErrorId { get; }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using MeetEngage.Session;
 
 namespace MeetEngage;
 

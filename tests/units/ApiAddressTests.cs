@@ -47,7 +47,7 @@ public class ApiAddressTests
     {
         var error = Assert.Throws<MeetEngageException>(() => ApiAddress.NormalizeBaseUri(new Uri(given)));
 
-        Assert.Equal(FailureKind.InvalidArgument, error.Kind);
+        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Sup3rS3cretValue", error.Message, StringComparison.Ordinal);
     }

@@ -35,7 +35,7 @@ public class ApiDatesTests
         Assert.Equal(0, ApiDates.ToUnixMilliseconds(new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
 
         var error = Assert.Throws<MeetEngageException>(() => ApiDates.ToUnixMilliseconds(new DateTime(1969, 12, 31, 0, 0, 0, DateTimeKind.Utc)));
-        Assert.Equal(FailureKind.InvalidArgument, error.Kind);
+        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class ClientRedirectTests
 
         var error = Assert.Throws<MeetEngageException>(() => client.TestAccess(new SilentObserver(), CancellationToken.None));
 
-        Assert.Equal(FailureKind.Security, error.Kind);
+        Assert.Equal(ErrorKind.Security, error.Kind);
         Assert.Equal("RedirectRefused", error.ErrorId);
         Assert.True(handler.Requests.Count == 1, what + ": " + string.Join(", ", handler.Requests.Select(r => r.Uri)));
         Assert.True(handler.Requests[0].HadAuthorization);

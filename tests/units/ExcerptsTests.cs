@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using MeetEngage.Api;
 using MeetEngage.Json;
 using Xunit;
 
@@ -18,7 +19,7 @@ public class ExcerptsTests
     {
         var body = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Header);
 
-        var excerpt = Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes(body)), 160);
+        var excerpt = Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes(body)), 160, CredentialRedaction.Redact);
 
         Assert.DoesNotContain(Header.Substring(6), excerpt, StringComparison.Ordinal);
         Assert.Contains("Basic ***", excerpt, StringComparison.Ordinal);
@@ -32,7 +33,7 @@ public class ExcerptsTests
         Assert.Contains('/', token);
         var body = "{\"Authorization\":\"Basic " + token.Replace("/", "\\/", StringComparison.Ordinal) + "\"}";
 
-        var excerpt = Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes(body)), 160);
+        var excerpt = Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes(body)), 160, CredentialRedaction.Redact);
 
         Assert.Equal("'{\"Authorization\":\"Basic ***\"}'", excerpt);
     }
@@ -42,10 +43,10 @@ public class ExcerptsTests
     {
         var body = new string('.', 150) + Header;
 
-        var excerpt = Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes(body)), 40);
+        var excerpt = Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes(body)), 40, CredentialRedaction.Redact);
 
         Assert.DoesNotContain("ZGVt", excerpt, StringComparison.Ordinal);
-        var window = Excerpts.RedactCredentials(body.Substring(0, 160));
+        var window = CredentialRedaction.Redact(body.Substring(0, 160));
         Assert.EndsWith("Basic ***", window, StringComparison.Ordinal);
     }
 
@@ -54,13 +55,13 @@ public class ExcerptsTests
     [InlineData("Choose Basic or Advanced settings")]
     public void Prose_that_mentions_Basic_stays(string text)
     {
-        Assert.Equal(text, Excerpts.RedactCredentials(text));
+        Assert.Equal(text, CredentialRedaction.Redact(text));
     }
 
     [Fact]
     public void Excerpts_are_bounded_and_single_line()
     {
-        var excerpt = Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes("line one\r\nline\ttwo\u0000" + new string('x', 10_000))), 160);
+        var excerpt = Excerpts.Printable(new ArraySegment<byte>(Encoding.UTF8.GetBytes("line one\r\nline\ttwo\u0000" + new string('x', 10_000))), 160, CredentialRedaction.Redact);
 
         Assert.True(excerpt.Length <= 160 + 3, excerpt);
         Assert.DoesNotContain(excerpt, char.IsControl);

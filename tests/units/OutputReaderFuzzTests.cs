@@ -141,7 +141,7 @@ public class OutputReaderFuzzTests
 
         var error = Assert.Throws<MeetEngageException>(() => reader.TryReadRow(out _));
 
-        Assert.True(error.Kind == FailureKind.InvalidData, what + ": " + error.Message);
+        Assert.True(error.Kind == ErrorKind.InvalidData, what + ": " + error.Message);
         Assert.True(stream.BytesServed < 4 * 1024 * 1024, what + ": read " + stream.BytesServed + " bytes before stopping");
     }
 
@@ -178,7 +178,7 @@ public class OutputReaderFuzzTests
 
             return "Rows";
         }
-        catch (MeetEngageException e) when (e.Kind is FailureKind.InvalidData or FailureKind.Truncated)
+        catch (MeetEngageException e) when (e.Kind is ErrorKind.InvalidData or ErrorKind.Truncated)
         {
             if (e.RowsWritten != rows.Count)
             {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MeetEngage.Api;
 using MeetEngage.Json;
 using Xunit;
 
@@ -116,7 +117,7 @@ public class OutputReaderTests
             }
         });
 
-        Assert.Equal(FailureKind.Truncated, error.Kind);
+        Assert.Equal(ErrorKind.Truncated, error.Kind);
         Assert.Equal(rowsBefore, rows);
         Assert.Equal(rowsBefore, error.RowsWritten);
         Assert.Contains(rowsBefore + " rows", error.Message, StringComparison.Ordinal);
@@ -129,14 +130,14 @@ public class OutputReaderTests
     [InlineData("{\"output\":[{\"a\":1},[2]]}", "row 2 of 'output' is an array")]
     [InlineData("{\"something\":\"else\"}", "no 'output' array")]
     [InlineData("[{\"a\":1}]", "not a JSON object")]
-    [InlineData("{\"output\":[]} trailing", "")]
+    [InlineData("{\"output\":[]} trailing", "(at byte 14, after 0 rows)")]
     [InlineData("{\"output\":[{\"a\":tru}]}", "malformed JSON")]
     [InlineData("{\"output\":[],\"output\":[]}", "more than one 'output'")]
     public void A_body_that_is_not_the_API_shape_is_an_InvalidData_error(string body, string expected)
     {
         var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body), _ => 3));
 
-        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
         Assert.Equal("InvalidResponse", error.ErrorId);
         Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), error.Message);
     }
@@ -149,7 +150,7 @@ public class OutputReaderTests
 
         var error = Assert.Throws<MeetEngageException>(() => ReadAll(bytes, _ => 64));
 
-        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
     }
 
     [Fact]
@@ -159,7 +160,7 @@ public class OutputReaderTests
 
         var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body), _ => 8192));
 
-        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
     }
 
     [Fact]
@@ -170,7 +171,7 @@ public class OutputReaderTests
 
         var error = Assert.Throws<MeetEngageException>(() => reader.TryReadRow(out _));
 
-        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
         Assert.Contains("larger than", error.Message, StringComparison.Ordinal);
     }
 
@@ -254,10 +255,11 @@ public class OutputReaderTests
 
         foreach (var body in bodies)
         {
-            var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body), _ => 5));
+            // The client passes its redaction; the reader must apply it to every excerpt it quotes.
+            var error = Assert.Throws<MeetEngageException>(() => ReadAll(Encoding.UTF8.GetBytes(body), _ => 5, CredentialRedaction.Redact));
 
             // ToString includes every inner exception, as Get-Error and Format-List * -Force show them.
-            Assert.Equal(FailureKind.InvalidData, error.Kind);
+            Assert.Equal(ErrorKind.InvalidData, error.Kind);
             Assert.DoesNotContain(token.Substring(0, 12), error.ToString(), StringComparison.Ordinal);
         }
     }
@@ -268,7 +270,7 @@ public class OutputReaderTests
         var token = Convert.ToBase64String(Encoding.UTF8.GetBytes("demo-key:Sup3r-s3cret"));
         var body = "{\"warnings\":[\"Request had Authorization: Basic " + token + "\"],\"meta\":{\"echo\":{\"authorization\":\"Basic " + token + "\"}},\"error\":\"Basic " + token + "\",\"output\":[{\"a\":\"Basic " + token + "\"}]}";
 
-        var (rows, observer) = ReadAll(Encoding.UTF8.GetBytes(body), _ => 9);
+        var (rows, observer) = ReadAll(Encoding.UTF8.GetBytes(body), _ => 9, CredentialRedaction.Redact);
 
         var metadata = string.Join("|", observer.Metadata.Select(m => Row.Format(m.Value)));
         Assert.DoesNotContain(token, metadata, StringComparison.Ordinal);
@@ -324,7 +326,7 @@ public class OutputReaderTests
 
         var error = Assert.Throws<MeetEngageException>(() => ReadAll(bytes, _ => 3));
 
-        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
     }
 
     [Fact]
@@ -384,7 +386,7 @@ public class OutputReaderTests
             }
         });
 
-        Assert.Equal(FailureKind.InvalidData, error.Kind);
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
         Assert.Equal(2, rows);
     }
 
@@ -419,10 +421,10 @@ public class OutputReaderTests
             rows.Select(r => r.ToString()));
     }
 
-    internal static (List<Row> Rows, RecordingObserver Observer) ReadAll(byte[] bytes, Func<int, int> chunkAt)
+    internal static (List<Row> Rows, RecordingObserver Observer) ReadAll(byte[] bytes, Func<int, int> chunkAt, Func<string, string>? redact = null)
     {
         var observer = new RecordingObserver();
-        using var reader = new OutputReader<Row>(new ChunkedStream(bytes, chunkAt), new RowBuilder(), observer);
+        using var reader = new OutputReader<Row>(new ChunkedStream(bytes, chunkAt), new RowBuilder(), observer, redact: redact);
         var rows = new List<Row>();
         while (reader.TryReadRow(out var row))
         {

@@ -25,13 +25,16 @@ public class RateLimiterTests
         }
 
         var eleventh = limiter.WaitAsync(CancellationToken.None);
-        Assert.False(eleventh.IsCompleted);
+        Assert.Equal(1, clock.PendingDelays);
 
+        // The fake clock completes a delay inside Advance, so a delay still pending afterwards
+        // proves the eleventh call has not been let through: no real time involved.
         clock.Advance(Window + Guard - TimeSpan.FromTicks(1));
-        await Task.Delay(10);
+        Assert.Equal(1, clock.PendingDelays);
         Assert.False(eleventh.IsCompleted);
 
         clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(0, clock.PendingDelays);
         Assert.Equal(Window + Guard, await eleventh.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
@@ -44,15 +47,16 @@ public class RateLimiterTests
 
         for (var i = 0; i < 100; i++)
         {
+            // The start the limiter reserved (call time + its wait), not the clock whenever the
+            // continuation happened to run: the test steps the clock in 10 ms strides.
+            var calledAt = clock.Elapsed;
             var wait = limiter.WaitAsync(CancellationToken.None);
-            while (!wait.IsCompleted)
+            while (clock.PendingDelays > 0)
             {
                 clock.Advance(TimeSpan.FromMilliseconds(10));
-                await Task.Yield();
             }
 
-            await wait;
-            starts.Add(clock.Elapsed);
+            starts.Add(calledAt + await wait.WaitAsync(TimeSpan.FromSeconds(30)));
         }
 
         for (var i = 10; i < starts.Count; i++)
@@ -75,9 +79,11 @@ public class RateLimiterTests
 
         for (var step = 0; step < 4; step++)
         {
-            await Task.WhenAll(waits[(2 * step)..(2 * step + 2)]).WaitAsync(TimeSpan.FromSeconds(5));
-            await Task.Delay(10);
-            Assert.All(waits[(2 * step + 2)..], wait => Assert.False(wait.IsCompleted, $"a later caller started before step {step} ended"));
+            // Callers 2*step and 2*step+1 reserved the start `step` windows from now; every later
+            // caller's delay is still pending, which the fake clock makes a fact, not a race.
+            var pair = await Task.WhenAll(waits[(2 * step)..(2 * step + 2)]).WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.All(pair, waited => Assert.Equal(Window * step, waited));
+            Assert.Equal(6 - (2 * step), clock.PendingDelays);
             clock.Advance(Window);
         }
     }
@@ -96,10 +102,10 @@ public class RateLimiterTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
         var next = limiter.WaitAsync(CancellationToken.None);
         clock.Advance(Window);
-        await Task.Delay(10);
+        Assert.Equal(1, clock.PendingDelays);
         Assert.False(next.IsCompleted);
         clock.Advance(Window);
-        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(Window + Window, await next.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
@@ -115,20 +121,24 @@ public class RateLimiterTests
     {
         var clock = new FakeClock();
         var limiter = new RateLimiter(10, Window, Guard, clock);
-        var starts = new System.Collections.Concurrent.ConcurrentBag<TimeSpan>();
-        var tasks = Enumerable.Range(0, 45).Select(_ => Task.Run(async () =>
+        using var allReserved = new CountdownEvent(45);
+        var tasks = Enumerable.Range(0, 45).Select(_ => Task.Run(() =>
         {
-            await limiter.WaitAsync(CancellationToken.None);
-            starts.Add(clock.Elapsed);
+            var wait = limiter.WaitAsync(CancellationToken.None);
+            allReserved.Signal();
+            return wait;
         })).ToArray();
 
-        while (!tasks.All(t => t.IsCompleted))
+        // The clock stands still until every thread has reserved, so each start is exactly the
+        // wait the limiter handed out (all calls were made at 0), whatever the threads' timing.
+        Assert.True(allReserved.Wait(TimeSpan.FromSeconds(30)), "not every thread reached the limiter");
+        Assert.Equal(35, clock.PendingDelays);
+        while (clock.PendingDelays > 0)
         {
             clock.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Delay(1);
         }
 
-        var sorted = starts.OrderBy(t => t).ToArray();
+        var sorted = (await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30))).OrderBy(t => t).ToArray();
         Assert.Equal(45, sorted.Length);
         for (var i = 10; i < sorted.Length; i++)
         {

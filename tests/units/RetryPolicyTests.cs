@@ -1,5 +1,4 @@
 using System;
-using System.Net;
 using MeetEngage.Throttling;
 using Xunit;
 
@@ -7,26 +6,10 @@ namespace MeetEngage.Tests;
 
 public class RetryPolicyTests
 {
-    [Theory]
-    [InlineData(429, "Throttled")]
-    [InlineData(503, "Throttled")]
-    [InlineData(500, "Transient")]
-    [InlineData(502, "Transient")]
-    [InlineData(504, "Transient")]
-    [InlineData(408, "Transient")]
-    [InlineData(400, "Permanent")]
-    [InlineData(401, "Permanent")]
-    [InlineData(403, "Permanent")]
-    [InlineData(404, "Permanent")]
-    public void Statuses_are_classified(int status, string expected)
-    {
-        Assert.Equal(expected, RetryPolicy.Classify((HttpStatusCode)status).ToString());
-    }
-
     [Fact]
     public void Permanent_failures_never_retry()
     {
-        var decision = new RetryPolicy(5).Decide(0, FailureClass.Permanent, null, 0);
+        var decision = new RetryPolicy(5).Decide(0, RetryClass.Permanent, null, 0);
 
         Assert.False(decision.ShouldRetry);
     }
@@ -36,7 +19,7 @@ public class RetryPolicyTests
     [InlineData(false)]
     public void Nothing_is_retried_once_a_row_was_written(bool throttled)
     {
-        var failure = throttled ? FailureClass.Throttled : FailureClass.Transient;
+        var failure = throttled ? RetryClass.Throttled : RetryClass.Transient;
         var decision = new RetryPolicy(5).Decide(0, failure, TimeSpan.FromSeconds(1), rowsWritten: 1);
 
         Assert.False(decision.ShouldRetry);
@@ -48,16 +31,16 @@ public class RetryPolicyTests
     {
         var policy = new RetryPolicy(2, () => 0.5);
 
-        Assert.True(policy.Decide(0, FailureClass.Transient, null, 0).ShouldRetry);
-        Assert.True(policy.Decide(1, FailureClass.Transient, null, 0).ShouldRetry);
-        Assert.False(policy.Decide(2, FailureClass.Transient, null, 0).ShouldRetry);
-        Assert.False(new RetryPolicy(0).Decide(0, FailureClass.Throttled, null, 0).ShouldRetry);
+        Assert.True(policy.Decide(0, RetryClass.Transient, null, 0).ShouldRetry);
+        Assert.True(policy.Decide(1, RetryClass.Transient, null, 0).ShouldRetry);
+        Assert.False(policy.Decide(2, RetryClass.Transient, null, 0).ShouldRetry);
+        Assert.False(new RetryPolicy(0).Decide(0, RetryClass.Throttled, null, 0).ShouldRetry);
     }
 
     [Fact]
     public void Throttling_honours_Retry_After()
     {
-        var decision = new RetryPolicy(3).Decide(0, FailureClass.Throttled, TimeSpan.FromSeconds(2), 0);
+        var decision = new RetryPolicy(3).Decide(0, RetryClass.Throttled, TimeSpan.FromSeconds(2), 0);
 
         Assert.True(decision.ShouldRetry);
         Assert.Equal(TimeSpan.FromSeconds(2), decision.Delay);
@@ -66,7 +49,7 @@ public class RetryPolicyTests
     [Fact]
     public void Throttling_without_Retry_After_waits_out_the_window()
     {
-        var decision = new RetryPolicy(3).Decide(0, FailureClass.Throttled, null, 0);
+        var decision = new RetryPolicy(3).Decide(0, RetryClass.Throttled, null, 0);
 
         Assert.Equal(TimeSpan.FromSeconds(5), decision.Delay);
     }
@@ -74,7 +57,7 @@ public class RetryPolicyTests
     [Fact]
     public void A_Retry_After_beyond_the_bound_is_reported_not_waited_for()
     {
-        var decision = new RetryPolicy(3).Decide(0, FailureClass.Throttled, TimeSpan.FromHours(1), 0);
+        var decision = new RetryPolicy(3).Decide(0, RetryClass.Throttled, TimeSpan.FromHours(1), 0);
 
         Assert.False(decision.ShouldRetry);
         Assert.Contains("3600", decision.Reason, StringComparison.Ordinal);
@@ -100,28 +83,5 @@ public class RetryPolicyTests
             var delay = new RetryPolicy(5).Backoff(retries).TotalMilliseconds;
             Assert.InRange(delay, minMs, maxMs);
         }
-    }
-
-    [Theory]
-    [InlineData("2", 2.0)]
-    [InlineData(" 120 ", 120.0)]
-    [InlineData("0", 0.0)]
-    [InlineData("Thu, 01 Jan 2026 00:00:07 GMT", 7.0)]
-    [InlineData("Wed, 31 Dec 2025 23:59:00 GMT", 0.0)]
-    public void Retry_After_is_read_as_seconds_or_an_HTTP_date(string header, double seconds)
-    {
-        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        Assert.Equal(TimeSpan.FromSeconds(seconds), RetryAfter.Parse(header, now));
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("soon")]
-    [InlineData("-5")]
-    public void An_unreadable_Retry_After_is_ignored(string? header)
-    {
-        Assert.Null(RetryAfter.Parse(header, DateTimeOffset.UtcNow));
     }
 }

@@ -100,7 +100,7 @@ internal static class ApiAddress
     }
 
     private static MeetEngageException Invalid(Uri baseUri, string reason) =>
-        new(FailureKind.InvalidArgument, "InvalidBaseUri", "The base URI '" + Redact(baseUri) + "' cannot be used: " + reason);
+        new(ErrorKind.InvalidArgument, "InvalidBaseUri", "The base URI '" + Redact(baseUri) + "' cannot be used: " + reason);
 
     /// <summary>URLs longer than this are cut in messages (a 100,000-character -Account makes one).</summary>
     public const int MaxMessageUriChars = 300;

@@ -25,7 +25,7 @@ internal static class ApiDates
         if (utc < Epoch)
         {
             throw new MeetEngageException(
-                FailureKind.InvalidArgument,
+                ErrorKind.InvalidArgument,
                 "InvalidDate",
                 string.Format(CultureInfo.InvariantCulture, "The date {0:yyyy-MM-dd HH:mm:ss}Z is before 1970-01-01, which the API cannot express.", utc));
         }

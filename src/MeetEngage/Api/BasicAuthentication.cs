@@ -13,8 +13,6 @@ namespace MeetEngage.Api;
 /// </summary>
 internal static class BasicAuthentication
 {
-    public const string RedactedHeader = "Authorization: Basic ***";
-
     public static AuthenticationHeaderValue Create(string apiKey, SecureString secret)
     {
         var pointer = IntPtr.Zero;

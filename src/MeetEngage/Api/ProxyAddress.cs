@@ -32,5 +32,5 @@ internal static class ProxyAddress
     }
 
     private static MeetEngageException Invalid(Uri proxy, string reason) =>
-        new(FailureKind.InvalidArgument, "InvalidProxy", "The proxy '" + ApiAddress.Redact(proxy) + "' cannot be used: " + reason);
+        new(ErrorKind.InvalidArgument, "InvalidProxy", "The proxy '" + ApiAddress.Redact(proxy) + "' cannot be used: " + reason);
 }

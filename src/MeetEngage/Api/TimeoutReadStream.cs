@@ -71,7 +71,7 @@ internal sealed class TimeoutReadStream : Stream
                 throw TimedOut(e);
             }
 
-            throw new MeetEngageException(FailureKind.Connection, "ConnectionFailed", "The connection broke while the response was being read: " + e.Message, e);
+            throw new MeetEngageException(ErrorKind.Connection, "ConnectionFailed", "The connection broke while the response was being read: " + e.Message, e);
         }
         finally
         {
@@ -103,7 +103,7 @@ internal sealed class TimeoutReadStream : Stream
     }
 
     private MeetEngageException TimedOut(Exception? inner) =>
-        new(FailureKind.Timeout, "Timeout", "The server sent nothing for " + _timeout.TotalSeconds + " s while the response was being read.", inner);
+        new(ErrorKind.Timeout, "Timeout", "The server sent nothing for " + _timeout.TotalSeconds + " s while the response was being read.", inner);
 
     private static bool IsReadFailure(Exception e) =>
         e is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException;

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using MeetEngage.Api;
+using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 
@@ -49,10 +50,10 @@ public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
     {
         if (ProxyCredential is not null && ProxyUseDefaultCredentials)
         {
-            throw new MeetEngageException(FailureKind.InvalidArgument, "ProxyCredentialConflict", "Use either -ProxyCredential or -ProxyUseDefaultCredentials, not both.");
+            throw new MeetEngageException(ErrorKind.InvalidArgument, "ProxyCredentialConflict", "Use either -ProxyCredential or -ProxyUseDefaultCredentials, not both.");
         }
 
-        var client = CreateClient(BaseUri, Credential, TimeoutSec, MaximumRetryCount, Proxy, ProxyCredential, ProxyUseDefaultCredentials);
+        var client = ClientFactory.ForKeyPair(BaseUri, Credential, TimeoutSec, MaximumRetryCount, Proxy, ProxyCredential, ProxyUseDefaultCredentials);
         try
         {
             if (SkipValidation)
@@ -65,7 +66,7 @@ public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
                 if (!check.Authenticated)
                 {
                     throw new MeetEngageException(
-                        FailureKind.Authentication,
+                        ErrorKind.Authentication,
                         "AuthenticationFailed",
                         "The API at " + client.Options.BaseUri + " did not accept the key pair for account '" + Account + "' (" + check.StatusCode + (check.Message is null ? string.Empty : ": " + check.Message) + "). Check the key (user name) and secret (password) of -Credential, and that the key has not been revoked. No session was stored.")
                     {
@@ -102,41 +103,4 @@ public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
     internal override object? TargetFor(MeetEngageException exception) => Account;
 
     internal override bool IsTerminating(MeetEngageException exception) => true;
-
-    /// <summary>A client for a key pair; shared with Test-MeetEngageAccess's key-pair form.</summary>
-    internal static MeetEngageClient CreateClient(Uri baseUri, PSCredential credential, int timeoutSec, int maximumRetryCount, Uri? proxy, PSCredential? proxyCredential, bool proxyUseDefaultCredentials)
-    {
-        // Windows PowerShell's credential dialog may prefix a bare user name with '\'.
-        // [pscredential]::Empty, a common default in scripts, has neither name nor password.
-        var apiKey = (credential.UserName ?? string.Empty).TrimStart('\\');
-        if (apiKey.Trim().Length == 0)
-        {
-            throw new MeetEngageException(FailureKind.InvalidArgument, "InvalidCredential", "-Credential has no user name: put the API key in the user name and the secret in the password.");
-        }
-
-        if (credential.Password is null || credential.Password.Length == 0)
-        {
-            throw new MeetEngageException(FailureKind.InvalidArgument, "InvalidCredential", "-Credential has no password: put the API secret in the password.");
-        }
-
-        if (proxyCredential is not null && (proxyCredential.UserName ?? string.Empty).Trim().Length == 0)
-        {
-            throw new MeetEngageException(FailureKind.InvalidArgument, "InvalidProxyCredential", "-ProxyCredential has no user name: give the proxy's user name and password, or use -ProxyUseDefaultCredentials for your logon.");
-        }
-
-        if (proxy is not null)
-        {
-            ProxyAddress.Check(proxy);
-        }
-
-        var options = new ClientOptions(baseUri, apiKey, credential.Password)
-        {
-            Timeout = TimeSpan.FromSeconds(timeoutSec),
-            MaximumRetryCount = maximumRetryCount,
-            Proxy = proxy,
-            ProxyCredential = proxyCredential?.GetNetworkCredential(),
-            ProxyUseDefaultCredentials = proxyUseDefaultCredentials,
-        };
-        return new MeetEngageClient(options);
-    }
 }

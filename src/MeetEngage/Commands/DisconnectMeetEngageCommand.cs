@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 

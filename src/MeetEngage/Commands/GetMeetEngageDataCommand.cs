@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using MeetEngage.Api;
 using MeetEngage.Json;
+using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 
@@ -221,7 +222,7 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     }
 
     private void Refuse(string errorId, string message, object? target) =>
-        ThrowTerminatingError(ToErrorRecord(new MeetEngageException(FailureKind.InvalidArgument, errorId, message), target));
+        ThrowTerminatingError(ToErrorRecord(new MeetEngageException(ErrorKind.InvalidArgument, errorId, message), target));
 
     /// <summary>Sends what the body carries beside 'output' to the matching stream, and drives progress.</summary>
     private sealed class DataObserver : StreamObserver
@@ -243,28 +244,24 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
 
         public override void OnMetadata(string name, object? value)
         {
-            switch (name.ToUpperInvariant())
+            if (ApiFields.IsWarning(name))
             {
-                case "WARNING":
-                case "WARNINGS":
-                    foreach (var text in Texts(value))
-                    {
-                        Cmdlet.WriteWarning("The API warned: " + text);
-                    }
-
-                    break;
-                case "ERROR":
-                case "ERRORS":
-                    foreach (var text in Texts(value))
-                    {
-                        var error = new MeetEngageException(FailureKind.InvalidData, "ApiReportedError", "The API reported an error: " + text);
-                        Cmdlet.WriteError(new ErrorRecord(error, "MeetEngage.ApiReportedError", ErrorCategory.InvalidResult, ((GetMeetEngageDataCommand)Cmdlet).DataMethod));
-                    }
-
-                    break;
-                default:
-                    Cmdlet.WriteVerbose("The API sent '" + name + "': " + string.Join("; ", Texts(value)));
-                    break;
+                foreach (var text in Texts(value))
+                {
+                    Cmdlet.WriteWarning("The API warned: " + text);
+                }
+            }
+            else if (ApiFields.IsError(name))
+            {
+                foreach (var text in Texts(value))
+                {
+                    var error = new MeetEngageException(ErrorKind.InvalidData, "ApiReportedError", "The API reported an error: " + text);
+                    Cmdlet.WriteError(new ErrorRecord(error, "MeetEngage.ApiReportedError", ErrorCategory.InvalidResult, ((GetMeetEngageDataCommand)Cmdlet).DataMethod));
+                }
+            }
+            else
+            {
+                Cmdlet.WriteVerbose("The API sent '" + name + "': " + string.Join("; ", Texts(value)));
             }
         }
 

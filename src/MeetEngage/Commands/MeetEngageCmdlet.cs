@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using MeetEngage.Api;
+using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 
@@ -57,18 +58,21 @@ public abstract class MeetEngageCmdlet : PSCmdlet, IDisposable
         var resolved = session ?? SessionStore.Current;
         if (resolved is null)
         {
-            throw new MeetEngageException(FailureKind.NotConnected, "NotConnected", "There is no MeetEngage session in this runspace. Run Connect-MeetEngage first, or pass one with -Session.");
+            throw new MeetEngageException(ErrorKind.NotConnected, "NotConnected", "There is no MeetEngage session in this runspace. Run Connect-MeetEngage first, or pass one with -Session.");
         }
 
         if (!resolved.IsOpen)
         {
-            throw new MeetEngageException(FailureKind.NotConnected, "SessionClosed", "The MeetEngage session for '" + resolved.Account + "' was disconnected. Run Connect-MeetEngage again.");
+            throw new MeetEngageException(ErrorKind.NotConnected, "SessionClosed", "The MeetEngage session for '" + resolved.Account + "' was disconnected. Run Connect-MeetEngage again.");
         }
 
         return resolved;
     }
 
-    /// <summary>The object an error is about; by default the input being processed.</summary>
+    /// <summary>
+    /// The object an error is about: by default the request's URL (it never carries credentials);
+    /// a cmdlet whose own input names the failing thing better (an account, a date range) overrides this.
+    /// </summary>
     internal virtual object? TargetFor(MeetEngageException exception) => exception.RequestUri;
 
     /// <summary>
@@ -76,16 +80,16 @@ public abstract class MeetEngageCmdlet : PSCmdlet, IDisposable
     /// the rest are about one input and let the pipeline go on.
     /// </summary>
     internal virtual bool IsTerminating(MeetEngageException exception) =>
-        exception.Kind is FailureKind.NotConnected or FailureKind.Authentication or FailureKind.PermissionDenied or FailureKind.Security;
+        exception.Kind is ErrorKind.NotConnected or ErrorKind.Authentication or ErrorKind.PermissionDenied or ErrorKind.Security;
 
     internal static ErrorRecord ToErrorRecord(MeetEngageException e, object? target)
     {
         var record = new ErrorRecord(e, ErrorIdPrefix + e.ErrorId, CategoryOf(e.Kind), target);
         var advice = e.Kind switch
         {
-            FailureKind.NotConnected => "Run Connect-MeetEngage, or pass -Session.",
-            FailureKind.Authentication => "Check the API key and secret in -Credential.",
-            FailureKind.LimitsExceeded => "Wait a little and run the command again; raise -MaximumRetryCount on Connect-MeetEngage to wait longer.",
+            ErrorKind.NotConnected => "Run Connect-MeetEngage, or pass -Session.",
+            ErrorKind.Authentication => "Check the API key and secret in -Credential.",
+            ErrorKind.LimitsExceeded => "Wait a little and run the command again; raise -MaximumRetryCount on Connect-MeetEngage to wait longer.",
             _ => null,
         };
         if (advice is not null)
@@ -96,19 +100,19 @@ public abstract class MeetEngageCmdlet : PSCmdlet, IDisposable
         return record;
     }
 
-    internal static ErrorCategory CategoryOf(FailureKind kind) => kind switch
+    internal static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
     {
-        FailureKind.NotConnected => ErrorCategory.ConnectionError,
-        FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
-        FailureKind.Authentication => ErrorCategory.AuthenticationError,
-        FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
-        FailureKind.NotFound => ErrorCategory.ObjectNotFound,
-        FailureKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
-        FailureKind.Connection => ErrorCategory.ConnectionError,
-        FailureKind.Timeout => ErrorCategory.OperationTimeout,
-        FailureKind.InvalidData => ErrorCategory.InvalidData,
-        FailureKind.Truncated => ErrorCategory.InvalidData,
-        FailureKind.Security => ErrorCategory.SecurityError,
+        ErrorKind.NotConnected => ErrorCategory.ConnectionError,
+        ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        ErrorKind.Authentication => ErrorCategory.AuthenticationError,
+        ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        ErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        ErrorKind.Connection => ErrorCategory.ConnectionError,
+        ErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        ErrorKind.InvalidData => ErrorCategory.InvalidData,
+        ErrorKind.Truncated => ErrorCategory.InvalidData,
+        ErrorKind.Security => ErrorCategory.SecurityError,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using MeetEngage.Api;
+using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 
@@ -35,7 +36,7 @@ public sealed class TestMeetEngageAccessCommand : MeetEngageCmdlet
     {
         if (ParameterSetName == KeyPairSet)
         {
-            using var client = ConnectMeetEngageCommand.CreateClient(BaseUri, Credential, ClientOptions.DefaultTimeoutSec, ClientOptions.DefaultMaximumRetryCount, null, null, false);
+            using var client = ClientFactory.ForKeyPair(BaseUri, Credential, ClientOptions.DefaultTimeoutSec, ClientOptions.DefaultMaximumRetryCount, null, null, false);
             Report(client, Account);
             return;
         }
@@ -53,7 +54,7 @@ public sealed class TestMeetEngageAccessCommand : MeetEngageCmdlet
         WriteVerbose(client.Options.BaseUri + " answered " + check.StatusCode + " in " + (int)check.Latency.TotalMilliseconds + " ms.");
         if (Detailed)
         {
-            WriteObject(new MeetEngageAccessResult(check.Authenticated, account, client.Options.BaseUri, check.StatusCode, check.Latency, check.Message));
+            WriteObject(new MeetEngageAccessResult(check, account, client.Options.BaseUri));
         }
         else
         {

@@ -8,35 +8,11 @@ using System.Text.Json;
 
 namespace MeetEngage.Json;
 
-/// <summary>Builds the objects that rows and nested JSON objects become.</summary>
-/// <typeparam name="TObject">The object type: PSObject in the module, a dictionary in tests.</typeparam>
-internal interface IRowBuilder<TObject>
-    where TObject : class
-{
-    TObject NewObject();
-
-    /// <summary>Adds a property the object does not have yet (compared case-insensitively).</summary>
-    void Add(TObject target, string name, object? value);
-
-    /// <summary>Sets a property the object already has: for a name repeated within one object.</summary>
-    void Replace(TObject target, string name, object? value);
-}
-
-/// <summary>Receives what the body carries beside <c>output</c>.</summary>
-internal interface IOutputObserver
-{
-    /// <summary>A top-level property other than <c>output</c>, with its parsed value.</summary>
-    void OnMetadata(string name, object? value);
-
-    /// <summary>Something odd but not fatal about the body, such as a repeated property name.</summary>
-    void OnAnomaly(string message);
-}
-
 /// <summary>
 /// Reads <c>{"output":[{...},{...}], ...}</c> from a stream one row at a time, in one pass over a
 /// reused buffer, without ever holding the whole body. Property names are decoded once per
 /// response. Anything that is not such a body ends in a <see cref="MeetEngageException"/> of
-/// kind <see cref="FailureKind.InvalidData"/> or <see cref="FailureKind.Truncated"/>, never in
+/// kind <see cref="ErrorKind.InvalidData"/> or <see cref="ErrorKind.Truncated"/>, never in
 /// another exception, a hang on a well-behaved stream, or a silent short result.
 /// </summary>
 internal sealed class OutputReader<TObject> : IDisposable
@@ -62,6 +38,9 @@ internal sealed class OutputReader<TObject> : IDisposable
     private readonly Stream _stream;
     private readonly IRowBuilder<TObject> _builder;
     private readonly IOutputObserver? _observer;
+
+    /// <summary>What the caller must keep out of messages (Api: an echoed Authorization header).</summary>
+    private readonly Func<string, string>? _redact;
     private readonly int _maxTokenBytes;
     private readonly JsonReaderOptions _options;
     private readonly PropertyNameTable _names = new();
@@ -107,11 +86,12 @@ internal sealed class OutputReader<TObject> : IDisposable
     /// <summary>True while the observer runs: what it throws is its own, never a parse failure.</summary>
     private bool _notifying;
 
-    public OutputReader(Stream stream, IRowBuilder<TObject> builder, IOutputObserver? observer = null, int maxTokenBytes = DefaultMaxTokenBytes, int maxDepth = DefaultMaxDepth)
+    public OutputReader(Stream stream, IRowBuilder<TObject> builder, IOutputObserver? observer = null, int maxTokenBytes = DefaultMaxTokenBytes, int maxDepth = DefaultMaxDepth, Func<string, string>? redact = null)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _builder = builder ?? throw new ArgumentNullException(nameof(builder));
         _observer = observer;
+        _redact = redact;
         _maxTokenBytes = maxTokenBytes;
         _options = new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow };
         _state = new JsonReaderState(_options);
@@ -154,11 +134,11 @@ internal sealed class OutputReader<TObject> : IDisposable
         catch (InvalidOperationException e) when (!_notifying)
         {
             // Utf8JsonReader reports invalid UTF-8 and impossible transcoding this way.
-            throw InvalidData("the body is not valid UTF-8 JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
+            throw InvalidData("the body is not valid UTF-8 JSON: " + Excerpts.Printable(e.Message, ProblemChars, _redact, quoted: false), null);
         }
         catch (ArgumentException e) when (!_notifying)
         {
-            throw InvalidData("the body is not valid JSON: " + Excerpts.Printable(e.Message, ProblemChars, quoted: false), null);
+            throw InvalidData("the body is not valid JSON: " + Excerpts.Printable(e.Message, ProblemChars, _redact, quoted: false), null);
         }
     }
 
@@ -257,7 +237,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         if (_phase != Phase.Done)
         {
             throw new MeetEngageException(
-                FailureKind.Truncated,
+                ErrorKind.Truncated,
                 "TruncatedResponse",
                 string.Format(CultureInfo.InvariantCulture, "The response ended before its JSON was complete, after {0} rows and {1} bytes.", RowsRead, BytesRead))
             {
@@ -303,7 +283,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                 }
 
                 var name = reader.GetString()!;
-                if (name == "output")
+                if (name == ApiFields.Output)
                 {
                     if (_sawOutput)
                     {
@@ -315,7 +295,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                 }
                 else
                 {
-                    _sawError |= IsErrorName(name);
+                    _sawError |= ApiFields.IsError(name);
                     _metadataName = name;
                     _phase = Phase.InMetadata;
                 }
@@ -557,7 +537,7 @@ internal sealed class OutputReader<TObject> : IDisposable
     /// Metadata texts go to the warning, error and verbose streams; one that echoes our
     /// Authorization header (a reflecting proxy) must not carry it there. Rows are data: untouched.
     /// </summary>
-    private static object? RedactMetadata(object? value) => value is string text ? Excerpts.RedactCredentials(text) : value;
+    private object? RedactMetadata(object? value) => value is string text && _redact is not null ? _redact(text) : value;
 
     /// <summary>A string or number, decoded once per distinct short token (see <see cref="ValueCache"/>).</summary>
     private object? ReadShared(ref Utf8JsonReader reader, int kind)
@@ -634,7 +614,7 @@ internal sealed class OutputReader<TObject> : IDisposable
     }
 
     private MeetEngageException InvalidData(string problem, Exception? inner) =>
-        new(FailureKind.InvalidData, "InvalidResponse", string.Format(CultureInfo.InvariantCulture, "The response is not the JSON the API sends: {0} (at byte {1}, after {2} rows). {3}", problem, _tokenAt, RowsRead, Excerpt()), inner)
+        new(ErrorKind.InvalidData, "InvalidResponse", string.Format(CultureInfo.InvariantCulture, "The response is not the JSON the API sends: {0} (at byte {1}, after {2} rows). {3}", problem, _tokenAt, RowsRead, Excerpt()), inner)
         {
             RowsWritten = RowsRead,
         };
@@ -650,12 +630,12 @@ internal sealed class OutputReader<TObject> : IDisposable
             var from = (int)Math.Max(0, _tokenAt - ExcerptLead - _bytesBefore);
             if (from < _end)
             {
-                return "Near there it read: " + Excerpts.Printable(new ArraySegment<byte>(_buffer, from, Math.Min(_end - from, ExcerptChars * 4)), ExcerptChars);
+                return "Near there it read: " + Excerpts.Printable(new ArraySegment<byte>(_buffer, from, Math.Min(_end - from, ExcerptChars * 4)), ExcerptChars, _redact);
             }
         }
 
         TopUpForExcerpt();
-        return "It began: " + Excerpts.Printable(new ArraySegment<byte>(_head, 0, _headLength), ExcerptChars);
+        return "It began: " + Excerpts.Printable(new ArraySegment<byte>(_head, 0, _headLength), ExcerptChars, _redact);
     }
 
     /// <summary>
@@ -677,7 +657,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
     }
 
-    private static string Describe(JsonException e)
+    private string Describe(JsonException e)
     {
         // Utf8JsonReader's messages are precise but long; keep the first sentence.
         var message = e.Message;
@@ -692,7 +672,7 @@ internal sealed class OutputReader<TObject> : IDisposable
             message = message.Substring(0, QuotedLiteralChars) + "…" + message.Substring(quoteEnd);
         }
 
-        return "malformed JSON: " + Excerpts.Printable(message, ProblemChars, quoted: false);
+        return "malformed JSON: " + Excerpts.Printable(message, ProblemChars, _redact, quoted: false);
     }
 
     private static string Describe(JsonTokenType token) => token switch
@@ -705,9 +685,6 @@ internal sealed class OutputReader<TObject> : IDisposable
         JsonTokenType.Null => "null",
         _ => token.ToString(),
     };
-
-    private static bool IsErrorName(string name) =>
-        string.Equals(name, "error", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "errors", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsJsonWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
@@ -724,140 +701,5 @@ internal sealed class OutputReader<TObject> : IDisposable
         public static Frame ForArray() => new() { Array = new List<object?>() };
 
         public readonly object? Complete() => Array is not null ? Array.ToArray() : Object;
-    }
-}
-
-/// <summary>A property name decoded once; <see cref="Slot"/> is shared by names equal ignoring case.</summary>
-internal sealed class PropertyName
-{
-    public PropertyName(string text, int slot, byte[]? raw = null)
-    {
-        Text = RowPropertyNames.For(text);
-        SentAs = ReferenceEquals(Text, text) ? null : text;
-        Slot = slot;
-        Raw = raw;
-    }
-
-    public string Text { get; }
-
-    /// <summary>The key as sent when it is kept under another name (see <see cref="RowPropertyNames"/>).</summary>
-    public string? SentAs { get; }
-
-    /// <summary>Whether the renaming was reported for this response.</summary>
-    public bool RenameReported { get; set; }
-
-    public int Slot { get; }
-
-    /// <summary>The name's bytes as the body sends them; null for a name the table did not keep.</summary>
-    public byte[]? Raw { get; }
-
-    /// <summary>The name that followed this one in the last object that had it: the next guess.</summary>
-    public PropertyName? Next { get; set; }
-}
-
-/// <summary>Names seen in one object; objects of up to 64 distinct names allocate nothing.</summary>
-internal struct SlotSet
-{
-    private ulong _low;
-    private HashSet<int>? _high;
-    private HashSet<string>? _uncached;
-
-    /// <summary>Adds the name; false when the object already had it (ignoring case).</summary>
-    public bool Add(PropertyName name)
-    {
-        var slot = name.Slot;
-        if (slot < 0)
-        {
-            return (_uncached ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(name.Text);
-        }
-
-        if (slot < 64)
-        {
-            var bit = 1UL << slot;
-            if ((_low & bit) != 0)
-            {
-                return false;
-            }
-
-            _low |= bit;
-            return true;
-        }
-
-        return (_high ??= new HashSet<int>()).Add(slot);
-    }
-}
-
-/// <summary>
-/// Decodes each distinct property name of a response once, keyed by its raw bytes, so a million
-/// rows with the same fifteen names cost fifteen strings.
-/// </summary>
-internal sealed class PropertyNameTable
-{
-    private const int MaxEntries = 4096;
-
-    private readonly Dictionary<int, List<(byte[] Raw, PropertyName Name)>> _byHash = new();
-    private readonly Dictionary<string, int> _slots = new(StringComparer.OrdinalIgnoreCase);
-    private int _count;
-
-    /// <summary>The name at the reader; <paramref name="guess"/>, when its bytes match, skips the lookup.</summary>
-    public PropertyName Get(ref Utf8JsonReader reader, PropertyName? guess = null)
-    {
-        var raw = reader.ValueSpan;
-        if (guess?.Raw is { } guessed && raw.SequenceEqual(guessed))
-        {
-            return guess;
-        }
-
-        var hash = Hash(raw);
-        if (_byHash.TryGetValue(hash, out var bucket))
-        {
-            foreach (var entry in bucket)
-            {
-                if (raw.SequenceEqual(entry.Raw))
-                {
-                    return entry.Name;
-                }
-            }
-        }
-
-        var text = reader.GetString()!;
-
-        // A hostile body could name every property differently: past a bound, stop caching
-        // (slot -1 makes the object track such names itself) and keep working.
-        var kept = RowPropertyNames.For(text);
-        if (_count >= MaxEntries)
-        {
-            return new PropertyName(text, _slots.TryGetValue(kept, out var known) ? known : -1);
-        }
-
-        if (!_slots.TryGetValue(kept, out var slot))
-        {
-            slot = _slots.Count;
-            _slots.Add(kept, slot);
-        }
-
-        var bytes = raw.ToArray();
-        var name = new PropertyName(text, slot, bytes);
-        if (bucket is null)
-        {
-            bucket = new List<(byte[], PropertyName)>(1);
-            _byHash.Add(hash, bucket);
-        }
-
-        bucket.Add((bytes, name));
-        _count++;
-        return name;
-    }
-
-    private static int Hash(ReadOnlySpan<byte> raw)
-    {
-        // FNV-1a: fast, and good enough for the handful of names a response has.
-        var hash = 2166136261u;
-        foreach (var b in raw)
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return (int)hash;
     }
 }

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Globalization;
 using MeetEngage.Api;
 
-namespace MeetEngage;
+namespace MeetEngage.Session;
 
 /// <summary>
 /// A connection to one Meet &amp; Engage account with one key pair. It shows the account, the base

@@ -1,12 +1,13 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 
-namespace MeetEngage;
+namespace MeetEngage.Session;
 
 /// <summary>
-/// The current session of each runspace. Kept per runspace, not in a static field, so parallel
-/// runspaces (ForEach-Object -Parallel, thread jobs, jobs sharing an Azure Automation sandbox)
-/// never see or disconnect each other's sessions.
+/// The current session of each runspace. The table is static, but it only maps each runspace to
+/// its own session (weakly, so an entry goes when its runspace does): parallel runspaces
+/// (ForEach-Object -Parallel, thread jobs, jobs sharing an Azure Automation sandbox) never see or
+/// disconnect each other's sessions.
 /// </summary>
 internal static class SessionStore
 {

@@ -14,7 +14,7 @@ internal interface IClock
     /// <summary>Monotonic time since an arbitrary origin; never goes backwards.</summary>
     TimeSpan Elapsed { get; }
 
-    /// <summary>Wall-clock time, for HTTP-date Retry-After values.</summary>
+    /// <summary>Wall-clock time, for a delay the server gave as a date (Api turns it into a wait).</summary>
     DateTimeOffset UtcNow { get; }
 
     Task Delay(TimeSpan delay, CancellationToken cancellationToken);
