@@ -56,8 +56,8 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     {
         _fromMilliseconds = From is { } from ? ToApiDate(from, "-From", "omit -From to read from the beginning") : 0;
         _toMilliseconds = To is { } to ? ToApiDate(to, "-To", "give a later -To (-To 0 is the year 1, not the Unix epoch), or omit it to read up to now") : ApiDates.ToUnixMilliseconds(DateTime.UtcNow);
-        SayWhenWidened(From, "-From", "from", "the start of that UTC day");
-        SayWhenWidened(To, "-To", "up to", "the next UTC midnight");
+        SayWhenWidened(From, "-From", roundsUp: false);
+        SayWhenWidened(To, "-To", roundsUp: true);
 
         if (_fromMilliseconds > _toMilliseconds)
         {
@@ -160,7 +160,7 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     }
 
     /// <summary>A local time converted to UTC that is not a midnight reads more than the user may think.</summary>
-    private void SayWhenWidened(DateTime? value, string parameter, string direction, string rounding)
+    private void SayWhenWidened(DateTime? value, string parameter, bool roundsUp)
     {
         if (value is not { Kind: DateTimeKind.Local } local)
         {
@@ -174,7 +174,7 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
         }
 
         var offset = TimeZoneInfo.Local.GetUtcOffset(local);
-        var rounded = direction == "from" ? utc.Date : utc.Date.AddDays(1);
+        var rounded = roundsUp ? utc.Date.AddDays(1) : utc.Date;
         WriteVerbose(string.Format(
             CultureInfo.InvariantCulture,
             "{0} {1:yyyy-MM-dd HH:mm:ss} (local time, UTC{2}{3:hh\\:mm}) is {4:yyyy-MM-dd HH:mm:ss}Z, not a UTC midnight: the API reads {5} {6:yyyy-MM-dd HH:mm}Z, {7}. Give a bare date ('{1:yyyy-MM-dd}') or a UTC time to read whole UTC days.",
@@ -183,9 +183,9 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
             offset < TimeSpan.Zero ? "-" : "+",
             offset,
             utc,
-            direction,
+            roundsUp ? "up to" : "from",
             rounded,
-            rounding));
+            roundsUp ? "the next UTC midnight" : "the start of that UTC day"));
     }
 
     private void WriteNormalized(List<PSObject> held)
