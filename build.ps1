@@ -14,9 +14,10 @@
             the built module and the simulator), then prints one line "N passed, N failed" over all suites.
     Demo    builds, starts the simulator, connects, tests access, exports data to a CSV under
             output/, prints the row count and path, and stops the simulator.
-    Bench   builds, then times Get-MeetEngageData against (Invoke-RestMethod).output, each case in a
-            fresh pwsh, and prints the figures and the performance targets met (.build/Bench.ps1).
-            -Rows sets the size (default 1,000,000).
+    Bench   builds, then times Get-MeetEngageData against (Invoke-RestMethod).output on several row
+            shapes, each case in a fresh pwsh, and prints the figures and the performance targets met
+            on each shape (.build/Bench.ps1). -Rows sets the size (default 1,000,000), -Shape the
+            shapes (default narrow, medium, nested, wide).
     Clean   removes output/ and every bin/ and obj/ folder.
 
     Plain PowerShell that also parses in Windows PowerShell 5.1. Run it with the pinned
@@ -32,7 +33,11 @@ param(
 
     # Bench only: rows per case.
     [ValidateRange(1000, 50000000)]
-    [int] $Rows = 1000000
+    [int] $Rows = 1000000,
+
+    # Bench only: the row shapes to measure (narrow, medium, wide, nested, flat); a comma-separated
+    # list also works where arrays do not (pwsh -File).
+    [string[]] $Shape = @('narrow', 'medium', 'nested', 'wide')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -71,7 +76,7 @@ switch ($Task) {
     }
     'Bench' {
         $module = Invoke-Build
-        & (Join-Path $Root '.build/Bench.ps1') -ModuleManifest $module -SimulatorPath (Get-SimulatorPath) -OutputFolder (Join-Path $Output 'bench') -Rows $Rows
+        & (Join-Path $Root '.build/Bench.ps1') -ModuleManifest $module -SimulatorPath (Get-SimulatorPath) -OutputFolder (Join-Path $Output 'bench') -Rows $Rows -Shape @($Shape | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
         if (-not $?) { exit 1 }
     }
 }

@@ -4,7 +4,7 @@
     starts from the same cold process and its peak memory is its own.
 
 .DESCRIPTION
-    Reads bulk_<Rows> from the simulator either with Get-MeetEngageData or the way users do without
+    Reads bulk_<Shape>_<Rows> from the simulator either with Get-MeetEngageData or the way users do without
     the module, (Invoke-RestMethod ...).output, into Measure-Object or Export-Csv. Only the pipeline
     is timed (not PowerShell's start, the import or Connect-MeetEngage). Writes one JSON object to
     -ResultPath: seconds, rows counted, CSV lines, peak working set, and when the first row reached
@@ -17,6 +17,7 @@
 param(
     [Parameter(Mandatory)] [ValidateSet('MeetEngage', 'InvokeRestMethod')] [string] $Tool,
     [Parameter(Mandatory)] [ValidateSet('MeasureObject', 'ExportCsv')] [string] $Sink,
+    [Parameter(Mandatory)] [ValidateSet('narrow', 'medium', 'wide', 'nested', 'flat')] [string] $Shape,
     [Parameter(Mandatory)] [int] $Rows,
     [Parameter(Mandatory)] [string] $BaseUri,
     [Parameter(Mandatory)] [string] $ModuleManifest,
@@ -31,9 +32,10 @@ Set-StrictMode -Version Latest
 
 # The simulator's demo key pair (tests/MeetEngage.Simulator/README.md).
 $credential = New-Object System.Management.Automation.PSCredential('demo-key', (ConvertTo-SecureString 'demo-secret' -AsPlainText -Force))
-$dataMethod = "bulk_$Rows"
+$dataMethod = "bulk_$($Shape)_$Rows"
 $result = [ordered]@{
     Tool                          = $Tool
+    Shape                         = $Shape
     Sink                          = $Sink
     Rows                          = $Rows
     Seconds                       = $null
@@ -111,7 +113,7 @@ else {
 }
 
 if ($Sink -eq 'ExportCsv' -and -not $FirstRowOnly) {
-    # Not timed: the header line plus one line per row (bulk rows hold no line breaks).
+    # Not timed: the header line plus one line per row (no bulk shape holds a line break).
     $lines = 0
     $reader = New-Object System.IO.StreamReader($CsvPath)
     try {

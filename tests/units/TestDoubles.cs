@@ -33,7 +33,14 @@ internal sealed class Row
 
 internal sealed class RowBuilder : IRowBuilder<Row>
 {
-    public Row NewObject() => new();
+    /// <summary>The expected property count the reader gave each new object, in order.</summary>
+    public List<int> CapacityHints { get; } = new();
+
+    public Row NewObject(int expectedProperties)
+    {
+        CapacityHints.Add(expectedProperties);
+        return new();
+    }
 
     public void Add(Row target, string name, object? value)
     {

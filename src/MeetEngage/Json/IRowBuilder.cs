@@ -5,7 +5,8 @@ namespace MeetEngage.Json;
 internal interface IRowBuilder<TObject>
     where TObject : class
 {
-    TObject NewObject();
+    /// <summary>A new object; <paramref name="expectedProperties"/> is a guess (the last object at that depth).</summary>
+    TObject NewObject(int expectedProperties);
 
     /// <summary>Adds a property the object does not have yet (compared case-insensitively).</summary>
     void Add(TObject target, string name, object? value);

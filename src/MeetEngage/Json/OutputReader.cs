@@ -51,6 +51,10 @@ internal sealed class OutputReader<TObject> : IDisposable
     private Frame[] _frames = new Frame[8];
     private int _depth;
 
+    // How many properties the last object closed at each depth had: rows and their nested
+    // objects mostly repeat their shape, so a new object is made with room for that many.
+    private int[] _widths = new int[8];
+
     // The name the last row began with: the first guess for the next row's first name.
     private PropertyName? _firstRowName;
 
@@ -323,7 +327,7 @@ internal sealed class OutputReader<TObject> : IDisposable
                     throw InvalidData(string.Format(CultureInfo.InvariantCulture, "row {0} of 'output' is {1}, not an object", RowsRead + 1, Describe(token)), null);
                 }
 
-                Push(Frame.ForObject(_builder.NewObject()));
+                Push(Frame.ForObject(_builder.NewObject(_widths[_depth])));
                 _phase = Phase.InRow;
                 return null;
 
@@ -378,7 +382,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                Push(Frame.ForObject(_builder.NewObject()));
+                Push(Frame.ForObject(_builder.NewObject(_widths[_depth])));
                 return false;
 
             case JsonTokenType.StartArray:
@@ -392,6 +396,11 @@ internal sealed class OutputReader<TObject> : IDisposable
             case JsonTokenType.EndObject:
             case JsonTokenType.EndArray:
                 _depth--;
+                if (_frames[_depth].Array is null)
+                {
+                    _widths[_depth] = _frames[_depth].Width;
+                }
+
                 var value = _frames[_depth].Complete();
                 _frames[_depth] = default;
                 if (_depth == 0)
@@ -414,6 +423,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         if (_depth == _frames.Length)
         {
             Array.Resize(ref _frames, _depth * 2);
+            Array.Resize(ref _widths, _depth * 2);
         }
 
         _frames[_depth++] = frame;
@@ -471,6 +481,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         var name = top.PendingName!;
         if (top.Seen.Add(name))
         {
+            top.Width++;
             _builder.Add((TObject)top.Object!, name.Text, value);
         }
         else
@@ -695,6 +706,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         public List<object?>? Array;
         public PropertyName? PendingName;
         public SlotSet Seen;
+        public int Width;
 
         public static Frame ForObject(object value) => new() { Object = value, Seen = new SlotSet() };
 

@@ -1,6 +1,6 @@
 using System;
+using System.Linq.Expressions;
 using System.Management.Automation;
-using System.Threading;
 
 namespace MeetEngage.Json;
 
@@ -8,6 +8,13 @@ namespace MeetEngage.Json;
 internal sealed class PSObjectRowBuilder : IRowBuilder<PSObject>
 {
     public static readonly PSObjectRowBuilder Instance = new();
+
+    // PowerShell 6.1 and later (not the 5.1 reference assemblies) have PSObject(int instanceMemberCapacity),
+    // made for ConvertFrom-Json. Unlike new PSObject(), an object made by it holds its members itself
+    // instead of registering in PowerShell's instance-member table, which costs every object a dependent
+    // GC handle that each later collection must scan: a million rows then build in about half the time,
+    // with a tenth of the collection pauses, and nothing is left for the process's collector to catch up on.
+    private static readonly Func<int, PSObject>? s_withCapacity = CompileCapacityConstructor();
 
     // PowerShell stores a copy of the member it is given, never the member itself, so one
     // member per thread can carry every name and value in: a property then costs one member
@@ -18,11 +25,11 @@ internal sealed class PSObjectRowBuilder : IRowBuilder<PSObject>
     [ThreadStatic]
     private static CarrierProperty? t_carrier;
 
-    public PSObject NewObject()
-    {
-        FullCollectionPacer.CountObject();
-        return new PSObject();
-    }
+    /// <summary>True where rows are built with their capacity (PowerShell 6.1 and later).</summary>
+    internal static bool BuildsWithCapacity => s_withCapacity is not null;
+
+    public PSObject NewObject(int expectedProperties) =>
+        s_withCapacity is { } create ? create(expectedProperties) : new PSObject();
 
     // The reader has already ruled out a repeated name (ignoring case), so PowerShell's own
     // duplicate check, a large part of the cost per property, can be skipped.
@@ -43,11 +50,24 @@ internal sealed class PSObjectRowBuilder : IRowBuilder<PSObject>
     public void Replace(PSObject target, string name, object? value) =>
         target.Properties[name].Value = value;
 
+    private static Func<int, PSObject>? CompileCapacityConstructor()
+    {
+        var constructor = typeof(PSObject).GetConstructor(new[] { typeof(int) });
+        if (constructor is null)
+        {
+            return null;
+        }
+
+        var capacity = Expression.Parameter(typeof(int), "instanceMemberCapacity");
+        return Expression.Lambda<Func<int, PSObject>>(Expression.New(constructor, capacity), capacity).Compile();
+    }
+
     private static bool AddStoresACopy()
     {
         try
         {
-            var probe = new PSObject();
+            // Probed on an object made the way rows are made.
+            var probe = Instance.NewObject(1);
             var carrier = new CarrierProperty();
             carrier.Carry("Probe", 1);
             probe.Properties.Add(carrier, preValidated: true);
