@@ -17,7 +17,8 @@
     Bench   builds, then times Get-MeetEngageData against (Invoke-RestMethod).output on several row
             shapes, each case in a fresh pwsh, and prints the figures and the performance targets met
             on each shape (.build/Bench.ps1). -Rows sets the size (default 1,000,000), -Shape the
-            shapes (default narrow, medium, nested, wide).
+            shapes (default narrow, medium, nested, wide). Then times what the machine-wide rate-limit
+            ledger costs a request (.build/LedgerBench.ps1).
     Clean   removes output/ and every bin/ and obj/ folder.
 
     Plain PowerShell that also parses in Windows PowerShell 5.1. Run it with the pinned
@@ -78,6 +79,8 @@ switch ($Task) {
         $module = Invoke-Build
         & (Join-Path $Root '.build/Bench.ps1') -ModuleManifest $module -SimulatorPath (Get-SimulatorPath) -OutputFolder (Join-Path $Output 'bench') -Rows $Rows -Shape @($Shape | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
         if (-not $?) { exit 1 }
+        Invoke-Pwsh -File (Join-Path $Root '.build/LedgerBench.ps1') -ModuleManifest $module -OutputFolder (Join-Path $Output 'bench')
+        if ($LASTEXITCODE -ne 0) { exit 1 }
     }
 }
 exit 0

@@ -14,6 +14,13 @@ $script:SimulatorPath = $env:MEETENGAGE_TEST_SIMULATOR
 if (-not $script:SimulatorPath) {
     $script:SimulatorPath = Join-Path $script:RepoRoot 'output/simulator/MeetEngage.Simulator.dll'
 }
+# The module keeps each key's rate limit machine-wide in a ledger folder of the user's own
+# ($XDG_RUNTIME_DIR on Linux and macOS): the suite, and every process it starts, uses its own.
+if (-not $IsWindows) {
+    $script:TestLedgerRoot = Join-Path $script:RepoRoot 'output/test-ledger'
+    $null = New-Item -ItemType Directory -Force -Path $script:TestLedgerRoot
+    $env:XDG_RUNTIME_DIR = $script:TestLedgerRoot
+}
 if (-not (Get-Module MeetEngage)) {
     Import-Module $script:ModuleManifest
 }

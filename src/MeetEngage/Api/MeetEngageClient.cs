@@ -29,13 +29,18 @@ internal sealed class MeetEngageClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly RateLimiter _limiter;
+    private readonly MachineBudget? _machineBudget;
     private readonly RetryPolicy _retryPolicy;
     private readonly IClock _clock;
 
-    public MeetEngageClient(ClientOptions options, RateLimiter? limiter = null, RetryPolicy? retryPolicy = null, IClock? clock = null, HttpMessageHandler? handler = null)
+    public MeetEngageClient(ClientOptions options, RateLimiter? limiter = null, RetryPolicy? retryPolicy = null, IClock? clock = null, HttpMessageHandler? handler = null, MachineBudget? machineBudget = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
-        _limiter = limiter ?? KeyRateLimiters.For(options.ApiKey);
+        // The key's budget at this server: one limiter in the process, one ledger on the machine.
+        // A limiter handed in (tests) comes without the ledger unless one is handed in too.
+        var budgetName = ApiKeyBudget.Name(options.BaseUri, options.ApiKey);
+        _limiter = limiter ?? KeyRateLimiters.For(budgetName);
+        _machineBudget = machineBudget ?? (limiter is null ? MachineBudgets.For(budgetName) : null);
         _retryPolicy = retryPolicy ?? new RetryPolicy(options.MaximumRetryCount);
         _clock = clock ?? SystemClock.Instance;
         _http = new HttpClient(handler ?? HttpHandlerFactory.Create(options), disposeHandler: true)
@@ -310,6 +315,7 @@ internal sealed class MeetEngageClient : IDisposable
         }
 
         _limiter.WaitAsync(cancellationToken).ConfigureAwait(false).GetAwaiter().GetResult();
+        var machineWait = OtherProcessWait.Wait(_machineBudget, observer, Counters, _clock, countedWait: waited > TimeSpan.Zero, cancellationToken);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = BasicAuthentication.Create(Options.ApiKey, Options.Secret);
@@ -324,6 +330,8 @@ internal sealed class MeetEngageClient : IDisposable
         try
         {
             var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false).GetAwaiter().GetResult();
+            // Headers back: the server has counted the request by now.
+            _machineBudget?.Sent(machineWait, _clock);
             observer.Debug(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} in {2:0} ms, {3}", ApiAddress.ForMessage(uri), ResponseErrors.Describe(response), started.Elapsed.TotalMilliseconds, response.Content.Headers.ContentType?.ToString() ?? "no content type"));
             return response;
         }

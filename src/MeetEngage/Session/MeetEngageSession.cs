@@ -44,6 +44,9 @@ public sealed class MeetEngageSession : IDisposable
 
     public long RetryCount => Client.Counters.Retries;
 
+    /// <summary>Of the throttle waits, those caused by another process on this machine using the same key.</summary>
+    public long OtherProcessWaitCount => Client.Counters.OtherProcessWaits;
+
     /// <summary>False once Disconnect-MeetEngage has released the session.</summary>
     public bool IsOpen { get; private set; } = true;
 

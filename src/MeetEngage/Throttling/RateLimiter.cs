@@ -125,8 +125,9 @@ internal sealed class RateLimiter
 }
 
 /// <summary>
-/// The process-wide limiters, one per API key: the vendor's limit is per key, so every session
-/// and runspace using a key shares its budget.
+/// The process-wide limiters, one per API key and server (see <see cref="ApiKeyBudget.Name"/>):
+/// the vendor's limit is per key, so every session and runspace using a key shares its budget.
+/// <see cref="MachineBudgets"/> adds the key's other processes on the machine.
 /// </summary>
 internal static class KeyRateLimiters
 {
@@ -138,6 +139,6 @@ internal static class KeyRateLimiters
 
     private static readonly ConcurrentDictionary<string, RateLimiter> Limiters = new(StringComparer.Ordinal);
 
-    public static RateLimiter For(string apiKey) =>
-        Limiters.GetOrAdd(apiKey, static _ => new RateLimiter(CallsPerWindow, Window, Guard, SystemClock.Instance));
+    public static RateLimiter For(string budgetName) =>
+        Limiters.GetOrAdd(budgetName, static _ => new RateLimiter(CallsPerWindow, Window, Guard, SystemClock.Instance));
 }
