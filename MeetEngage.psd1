@@ -23,6 +23,9 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('MeetAndEngage', 'Meet-Engage', 'Recruitment', 'API', 'REST', 'CSV', 'Export', 'AzureAutomation', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            # The gallery links these; fill them in when the project has a public address.
+            # LicenseUri = '<public address of LICENSE>'
+            # ProjectUri = '<public address of the project>'
             ReleaseNotes = 'See CHANGELOG.md.'
         }
     }

@@ -8,7 +8,8 @@
     Docs    compiles the help in docs/en-US into output/MeetEngage/<version>/en-US/ (Build does too).
     Package builds, then makes output/repository/MeetEngage.<version>.nupkg with PSResourceGet's
             Publish-PSResource (as gallery modules are made) and output/MeetEngage-<version>.zip
-            (MeetEngage/ at its root, for Azure Automation's module import).
+            (MeetEngage/ at its root, for Azure Automation's module import), also written as
+            output/MeetEngage.zip, the name Automation wants.
     Test    builds and packages, runs the xunit suite and the Pester suite (in a child pwsh, against
             the built module and the simulator), then prints one line "N passed, N failed" over all suites.
     Demo    builds, starts the simulator, connects, tests access, exports data to a CSV under

@@ -118,7 +118,8 @@ function Format-Size([long] $Bytes) {
 }
 
 # Packages the built module (output/MeetEngage/<version>/) into
-# output/repository/MeetEngage.<version>.nupkg and output/MeetEngage-<version>.zip.
+# output/repository/MeetEngage.<version>.nupkg and output/MeetEngage-<version>.zip (also
+# written as output/MeetEngage.zip for Azure Automation).
 function Invoke-Package([string] $ModuleManifest) {
     $version = Get-ModuleVersion
     $moduleFolder = Split-Path $ModuleManifest -Parent
@@ -145,11 +146,14 @@ function Invoke-Package([string] $ModuleManifest) {
 
     $zip = Join-Path $Output "MeetEngage-$version.zip"
     New-ModuleZip -ModuleFolder $moduleFolder -Destination $zip
+    # Azure Automation names the module after the zip's file name, so it wants MeetEngage.zip.
+    $automationZip = Join-Path $Output 'MeetEngage.zip'
+    Copy-Item -LiteralPath $zip -Destination $automationZip -Force
 
     $files = @(Get-ChildItem -LiteralPath $moduleFolder -Recurse -File)
     $folderBytes = ($files | Measure-Object -Property Length -Sum).Sum
     Write-Host ("Module folder: {0} files, {1}" -f $files.Count, (Format-Size $folderBytes))
     Write-Host ("Package:       {0} ({1})" -f $nupkg, (Format-Size (Get-Item $nupkg).Length))
-    Write-Host ("Zip:           {0} ({1})" -f $zip, (Format-Size (Get-Item $zip).Length))
-    [pscustomobject]@{ Nupkg = $nupkg; Zip = $zip; ModuleFolder = $moduleFolder }
+    Write-Host ("Zip:           {0} ({1}), also as {2}" -f $zip, (Format-Size (Get-Item $zip).Length), $automationZip)
+    [pscustomobject]@{ Nupkg = $nupkg; Zip = $zip; AutomationZip = $automationZip; ModuleFolder = $moduleFolder }
 }

@@ -73,6 +73,7 @@ function Invoke-Build {
     }
     Copy-Item (Join-Path $Root 'MeetEngage.psd1') $moduleFolder
     Copy-Item (Join-Path $Root 'src/MeetEngage/MeetEngage.Format.ps1xml') $moduleFolder
+    Copy-Item (Join-Path $Root 'LICENSE') $moduleFolder
     $docsScript = Join-Path $Root '.build/Docs.ps1'
     if (Test-Path $docsScript) { & $docsScript -ModuleFolder $moduleFolder }
 

@@ -11,7 +11,8 @@ BeforeAll {
     $script:Version = $script:SourceManifest.ModuleVersion
     $script:Nupkg = Join-Path $script:OutputFolder "repository/MeetEngage.$($script:Version).nupkg"
     $script:Zip = Join-Path $script:OutputFolder "MeetEngage-$($script:Version).zip"
-    foreach ($artifact in $script:Nupkg, $script:Zip) {
+    $script:AutomationZip = Join-Path $script:OutputFolder 'MeetEngage.zip'
+    foreach ($artifact in $script:Nupkg, $script:Zip, $script:AutomationZip) {
         if (-not (Test-Path $artifact)) { throw "$artifact is missing: run ./build.ps1 -Task Package (Test runs it too)." }
     }
     $script:Simulator = Start-TestSimulator
@@ -86,7 +87,7 @@ Disconnect-MeetEngage
         'System.Runtime.CompilerServices.Unsafe.dll', 'System.Text.Encodings.Web.dll', 'System.Text.Json.dll',
         'System.Threading.Tasks.Extensions.dll'
     ) | ForEach-Object { "dependencies/$_" }
-    $script:RequiredFiles = @('MeetEngage.psd1', 'MeetEngage.dll', 'MeetEngage.Format.ps1xml') + $script:Dependencies
+    $script:RequiredFiles = @('MeetEngage.psd1', 'MeetEngage.dll', 'MeetEngage.Format.ps1xml', 'LICENSE') + $script:Dependencies
     $script:OptionalFiles = @('en-US/MeetEngage.dll-Help.xml', 'en-US/about_MeetEngage.help.txt')
 
     function Get-RelativeFile([string] $Folder) {
@@ -134,6 +135,15 @@ Describe 'The built manifest' {
         @{ Key = 'FormatsToProcess'; Expected = 'MeetEngage.Format.ps1xml' }
     ) {
         @($script:ManifestData[$Key]) -join ',' | Should -Be $Expected
+    }
+
+    It 'prepares LicenseUri and ProjectUri for the gallery, commented out until the project has a public address' {
+        $text = [System.IO.File]::ReadAllText((Join-Path $script:RepoRoot 'MeetEngage.psd1'))
+        $text | Should -Match '(?m)^\s*#\s*LicenseUri\s*='
+        $text | Should -Match '(?m)^\s*#\s*ProjectUri\s*='
+        # Never an invented address: the gallery would show it.
+        $script:Manifest.LicenseUri | Should -BeNullOrEmpty
+        $script:Manifest.ProjectUri | Should -BeNullOrEmpty
     }
 
     It 'names no assembly for PowerShell to load by itself (the dependencies are resolved by the module)' {
@@ -210,6 +220,13 @@ Describe 'Release notes from CHANGELOG.md' {
 }
 
 Describe 'The module folder' {
+    It 'ships the MIT licence of the repository' {
+        $shipped = [System.IO.File]::ReadAllText((Join-Path $script:ModuleFolder 'LICENSE'))
+        $shipped | Should -Be ([System.IO.File]::ReadAllText((Join-Path $script:RepoRoot 'LICENSE')))
+        $shipped | Should -Match '^MIT License'
+        $shipped | Should -Match 'Copyright \(c\) \d{4} MeetEngage contributors'
+    }
+
     It 'holds only what the module needs: no pdb, no deps.json, no test assets' {
         $files = @(Get-RelativeFile $script:ModuleFolder)
         foreach ($required in $script:RequiredFiles) { $files | Should -Contain $required }
@@ -345,6 +362,10 @@ Describe 'The Azure Automation zip' {
         $files = @($script:Entries | ForEach-Object { $_.Substring('MeetEngage/'.Length) } | Where-Object { $_ })
         foreach ($required in $script:RequiredFiles) { $files | Should -Contain $required }
         $files | Where-Object { $_ -notin ($script:RequiredFiles + $script:OptionalFiles) } | Should -BeNullOrEmpty
+    }
+
+    It 'is written also as MeetEngage.zip, the name Azure Automation wants, with the same content' {
+        (Get-FileHash $script:AutomationZip).Hash | Should -Be (Get-FileHash $script:Zip).Hash
     }
 
     It 'imports by name from an extracted copy and exports the data the simulator sends' {

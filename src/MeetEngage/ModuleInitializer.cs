@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using MeetEngage.Session;
 
 namespace MeetEngage;
 
@@ -45,6 +46,10 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
+        // The assembly stays loaded after Remove-Module, and a later import would find the
+        // runspace's session again: forget it, and close its connections.
+        SessionStore.Release();
+
         if (!DependencyResolver.IsNeeded)
         {
             return;

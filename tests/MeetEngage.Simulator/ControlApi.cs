@@ -10,7 +10,7 @@ namespace MeetEngage.Simulator;
 /// <summary>
 /// The test-control endpoints under <c>/_sim/</c> (no auth; never logged as API requests).
 /// </summary>
-internal sealed class ControlApi(FaultQueue faults, RequestLog log, RateLimiter limiter)
+internal sealed class ControlApi(FaultQueue faults, RequestLog log, RateLimiter limiter, ConnectionTracker connections)
 {
     public const string Prefix = "/_sim";
 
@@ -40,6 +40,10 @@ internal sealed class ControlApi(FaultQueue faults, RequestLog log, RateLimiter 
                 await Responses.WriteJsonAsync(context, 200, log.WriteRequests, cancellationToken);
                 break;
 
+            case ("GET", "/connections"):
+                await Responses.WriteJsonAsync(context, 200, writer => writer.WriteNumberValue(connections.OpenApiConnections), cancellationToken);
+                break;
+
             case ("GET", "/stats"):
                 await Responses.WriteJsonAsync(context, 200, log.WriteStats, cancellationToken);
                 break;
@@ -48,7 +52,7 @@ internal sealed class ControlApi(FaultQueue faults, RequestLog log, RateLimiter 
                 await Responses.WriteErrorAsync(
                     context,
                     404,
-                    $"No control endpoint {request.Method} {request.Path}; see POST /_sim/faults, POST /_sim/reset, GET /_sim/requests, GET /_sim/stats",
+                    $"No control endpoint {request.Method} {request.Path}; see POST /_sim/faults, POST /_sim/reset, GET /_sim/requests, GET /_sim/stats, GET /_sim/connections",
                     cancellationToken);
                 break;
         }

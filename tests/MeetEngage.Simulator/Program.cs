@@ -92,10 +92,22 @@ internal static class Program
         // Stalled and endless responses must not hold up shutdown for the default 30 s.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
+        var connections = new ConnectionTracker();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Use(next => async connection =>
+            {
+                connections.Opened(connection.ConnectionId);
+                try
+                {
+                    await next(connection);
+                }
+                finally
+                {
+                    connections.Closed(connection.ConnectionId);
+                }
+            }));
         });
 
         WebApplication app = builder.Build();
@@ -105,13 +117,19 @@ internal static class Program
         var faults = new FaultQueue();
         var log = new RequestLog();
         var api = new ApiHandler(new KeyStore(options.Keys), limiter, faults, log, new DataCatalog(), stopping);
-        var control = new ControlApi(faults, log, limiter);
+        var control = new ControlApi(faults, log, limiter, connections);
 
         // One terminal handler: the routes are few and fixed, and skipping endpoint routing keeps startup quick.
         app.Run(context =>
-            context.Request.Path.StartsWithSegments(ControlApi.Prefix, StringComparison.OrdinalIgnoreCase)
-                ? control.HandleAsync(context)
-                : api.HandleAsync(context));
+        {
+            if (context.Request.Path.StartsWithSegments(ControlApi.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return control.HandleAsync(context);
+            }
+
+            connections.CarriedApiRequest(context.Connection.Id);
+            return api.HandleAsync(context);
+        });
         return app;
     }
 }

@@ -102,6 +102,18 @@ internal static class ApiAddress
     private static MeetEngageException Invalid(Uri baseUri, string reason) =>
         new(ErrorKind.InvalidArgument, "InvalidBaseUri", "The base URI '" + Redact(baseUri) + "' cannot be used: " + reason);
 
+    /// <summary>URLs longer than this are cut in messages (a 100,000-character -Account makes one).</summary>
+    public const int MaxMessageUriChars = 300;
+
+    /// <summary>The URL for a message: whole when short, else its start and its length.</summary>
+    public static string ForMessage(Uri uri)
+    {
+        var text = uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
+        return text.Length <= MaxMessageUriChars
+            ? text
+            : text.Substring(0, MaxMessageUriChars - 100) + "… (" + text.Length.ToString("N0", CultureInfo.InvariantCulture) + " characters)";
+    }
+
     /// <summary>The URI as text without any user info it carried.</summary>
     public static string Redact(Uri uri)
     {

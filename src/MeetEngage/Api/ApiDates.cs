@@ -27,7 +27,7 @@ internal static class ApiDates
             throw new MeetEngageException(
                 ErrorKind.InvalidArgument,
                 "InvalidDate",
-                string.Format(CultureInfo.InvariantCulture, "The date {0:yyyy-MM-dd HH:mm:ss}Z is before 1970-01-01, which the API cannot express; omit -From to read from the beginning.", utc));
+                string.Format(CultureInfo.InvariantCulture, "The date {0:yyyy-MM-dd HH:mm:ss}Z is before 1970-01-01, which the API cannot express.", utc));
         }
 
         return (utc.Ticks - Epoch.Ticks) / TimeSpan.TicksPerMillisecond;

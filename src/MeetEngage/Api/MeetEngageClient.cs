@@ -87,7 +87,7 @@ internal sealed class MeetEngageClient : IDisposable
             throw new MeetEngageException(
                 ErrorKind.InvalidData,
                 "InvalidResponse",
-                "GET " + uri.AbsoluteUri + " answered " + ResponseErrors.Describe(response) + " without the expected {\"authenticated\": true}; is the base URI the API root? It began: " + ResponseErrors.Excerpt(body))
+                "GET " + ApiAddress.ForMessage(uri) + " answered " + ResponseErrors.Describe(response) + " without the expected {\"authenticated\": true}; is the base URI the API root? It began: " + ResponseErrors.Excerpt(body))
             {
                 StatusCode = status,
                 RequestUri = uri,
@@ -123,7 +123,7 @@ internal sealed class MeetEngageClient : IDisposable
                     {
                         if (!reader.TryReadRow(out row))
                         {
-                            observer.Verbose(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} rows, {2:N0} bytes.", uri.AbsoluteUri, reader.RowsRead, reader.BytesRead));
+                            observer.Verbose(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} rows, {2:N0} bytes.", ApiAddress.ForMessage(uri), reader.RowsRead, reader.BytesRead));
                             yield break;
                         }
                     }
@@ -178,6 +178,12 @@ internal sealed class MeetEngageClient : IDisposable
     /// </summary>
     public TimeSpan MinimumTimeFor(int requests) => _limiter.DelayUntil(requests);
 
+    /// <summary>The key's rate limit: calls allowed in any rolling window.</summary>
+    public (int Limit, TimeSpan Window) RateLimit => (_limiter.Limit, _limiter.Window);
+
+    /// <summary>Names -Proxy in network failures: "Connection refused" alone would send the user to the API.</summary>
+    private string ThroughProxy => Options.Proxy is { } proxy ? " through the proxy " + ApiAddress.Redact(proxy) : string.Empty;
+
     public void Dispose() => _http.Dispose();
 
     /// <summary>
@@ -216,7 +222,7 @@ internal sealed class MeetEngageClient : IDisposable
                 {
                     using (response)
                     {
-                        throw ResponseErrors.For(response, uri, Counters.Retries, retryClass == RetryClass.Permanent ? null : decision.Reason, Options.Timeout, cancellationToken);
+                        throw ResponseErrors.For(response, uri, retries, retryClass == RetryClass.Permanent ? null : decision.Reason, uri == Options.BaseUri, Options.Timeout, cancellationToken);
                     }
                 }
 
@@ -226,7 +232,7 @@ internal sealed class MeetEngageClient : IDisposable
                     Counters.CountThrottleWait();
                 }
 
-                Backoff(decision, uri.AbsoluteUri + " answered " + status.ToString(CultureInfo.InvariantCulture), observer, cancellationToken);
+                Backoff(decision, ApiAddress.ForMessage(uri) + " answered " + status.ToString(CultureInfo.InvariantCulture), observer, cancellationToken);
             }
             else
             {
@@ -246,7 +252,7 @@ internal sealed class MeetEngageClient : IDisposable
     private void Backoff(RetryDecision decision, string what, IClientObserver observer, CancellationToken cancellationToken)
     {
         Counters.CountRetry();
-        observer.Verbose(string.Format(CultureInfo.InvariantCulture, "{0}; retrying in {1:0.0} s: {2}.", what, decision.Delay.TotalSeconds, decision.Reason));
+        observer.Verbose(string.Format(CultureInfo.InvariantCulture, "{0}; retrying in {1:0.0} s: {2}.", what.TrimEnd('.'), decision.Delay.TotalSeconds, decision.Reason));
         observer.Waiting(decision.Delay, decision.Reason);
         _clock.Delay(decision.Delay, cancellationToken).ConfigureAwait(false).GetAwaiter().GetResult();
     }
@@ -271,7 +277,7 @@ internal sealed class MeetEngageClient : IDisposable
                 throw new MeetEngageException(
                     ErrorKind.Security,
                     "RedirectRefused",
-                    "GET " + target.AbsoluteUri + " redirected to " + (next is null ? "nowhere" : ApiAddress.Redact(new Uri(next.GetLeftPart(UriPartial.Path)))) + ". The module follows redirects only within the same https origin so that the API credentials never go elsewhere; check -BaseUri.")
+                    "GET " + ApiAddress.ForMessage(target) + " redirected to " + (next is null ? "nowhere" : ApiAddress.Redact(new Uri(next.GetLeftPart(UriPartial.Path)))) + ". The module follows redirects only within the same https origin so that the API credentials never go elsewhere; check -BaseUri.")
                 {
                     StatusCode = status,
                     RequestUri = target,
@@ -280,7 +286,7 @@ internal sealed class MeetEngageClient : IDisposable
 
             if (hop + 1 >= MaxRedirects)
             {
-                throw new MeetEngageException(ErrorKind.Connection, "TooManyRedirects", "GET " + uri.AbsoluteUri + " redirected more than " + MaxRedirects.ToString(CultureInfo.InvariantCulture) + " times.")
+                throw new MeetEngageException(ErrorKind.Connection, "TooManyRedirects", "GET " + ApiAddress.ForMessage(uri) + " redirected more than " + MaxRedirects.ToString(CultureInfo.InvariantCulture) + " times.")
                 {
                     StatusCode = status,
                     RequestUri = uri,
@@ -288,7 +294,7 @@ internal sealed class MeetEngageClient : IDisposable
                 };
             }
 
-            observer.Verbose("Following a redirect to " + next.AbsoluteUri + ".");
+            observer.Verbose("Following a redirect to " + ApiAddress.ForMessage(next) + ".");
             target = next;
         }
     }
@@ -316,7 +322,7 @@ internal sealed class MeetEngageClient : IDisposable
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.UserAgent.ParseAdd(UserAgent);
         Counters.CountRequest();
-        observer.Debug("GET " + uri.AbsoluteUri + Environment.NewLine + CredentialRedaction.RedactedHeader);
+        observer.Debug("GET " + ApiAddress.ForMessage(uri) + Environment.NewLine + CredentialRedaction.RedactedHeader);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.Timeout);
@@ -326,19 +332,19 @@ internal sealed class MeetEngageClient : IDisposable
             var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false).GetAwaiter().GetResult();
             // Headers back: the server has counted the request by now.
             _machineBudget?.Sent(machineWait, _clock);
-            observer.Debug(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} in {2:0} ms, {3}", uri.AbsoluteUri, ResponseErrors.Describe(response), started.Elapsed.TotalMilliseconds, response.Content.Headers.ContentType?.ToString() ?? "no content type"));
+            observer.Debug(string.Format(CultureInfo.InvariantCulture, "GET {0}: {1} in {2:0} ms, {3}", ApiAddress.ForMessage(uri), ResponseErrors.Describe(response), started.Elapsed.TotalMilliseconds, response.Content.Headers.ContentType?.ToString() ?? "no content type"));
             return response;
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new MeetEngageException(ErrorKind.Timeout, "Timeout", "GET " + uri.AbsoluteUri + " did not answer within " + Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (-TimeoutSec).", e)
+            throw new MeetEngageException(ErrorKind.Timeout, "Timeout", "GET " + ApiAddress.ForMessage(uri) + ThroughProxy + " did not answer within " + Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (-TimeoutSec).", e)
             {
                 RequestUri = uri,
             };
         }
         catch (HttpRequestException e)
         {
-            throw new MeetEngageException(ErrorKind.Connection, "ConnectionFailed", "GET " + uri.AbsoluteUri + " failed: " + Flatten(e), e)
+            throw new MeetEngageException(ErrorKind.Connection, "ConnectionFailed", "GET " + ApiAddress.ForMessage(uri) + ThroughProxy + " failed: " + Flatten(e), e)
             {
                 RequestUri = uri,
             };
@@ -362,7 +368,7 @@ internal sealed class MeetEngageClient : IDisposable
     private static MeetEngageException WithRequest(MeetEngageException e, Uri uri, int status, long rows)
     {
         var what = e.Kind == ErrorKind.InvalidData ? e.Message : e.Message + string.Format(CultureInfo.InvariantCulture, " {0} rows had been written; the data is incomplete.", rows);
-        return new MeetEngageException(e.Kind, e.ErrorId, "GET " + uri.AbsoluteUri + ": " + what, e)
+        return new MeetEngageException(e.Kind, e.ErrorId, "GET " + ApiAddress.ForMessage(uri) + ": " + what, e)
         {
             StatusCode = status,
             RequestUri = uri,

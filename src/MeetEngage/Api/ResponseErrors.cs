@@ -33,7 +33,7 @@ internal static class ResponseErrors
 
         using (response)
         {
-            throw new MeetEngageException(ErrorKind.InvalidData, "InvalidResponse", "GET " + uri.AbsoluteUri + " answered " + Describe(response) + " with an HTML page instead of JSON; is the base URI the API root (a proxy or sign-in page may have answered)? It began: " + Excerpt(ReadSmallBody(response, timeout, CancellationToken.None)))
+            throw new MeetEngageException(ErrorKind.InvalidData, "InvalidResponse", "GET " + ApiAddress.ForMessage(uri) + " answered " + Describe(response) + " with an HTML page instead of JSON; is the base URI the API root (a proxy or sign-in page may have answered)? It began: " + Excerpt(ReadSmallBody(response, timeout, CancellationToken.None)))
             {
                 StatusCode = (int)response.StatusCode,
                 RequestUri = uri,
@@ -42,9 +42,10 @@ internal static class ResponseErrors
     }
 
     /// <summary>The exception for a response that was not a success and will not be retried.</summary>
-    /// <param name="retries">Retries the client made so far, for the message when it gave up.</param>
+    /// <param name="retries">Retries of this request (not the session's total), for the message when it gave up.</param>
     /// <param name="gaveUpBecause">Why retrying stopped, or null when the failure was never worth a retry.</param>
-    public static MeetEngageException For(HttpResponseMessage response, Uri uri, long retries, string? gaveUpBecause, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="atApiRoot">The request was the key check at the API root, where a 404 means a wrong -BaseUri.</param>
+    public static MeetEngageException For(HttpResponseMessage response, Uri uri, int retries, string? gaveUpBecause, bool atApiRoot, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var apiMessage = ReadApiMessage(response, timeout, cancellationToken);
@@ -53,6 +54,7 @@ internal static class ResponseErrors
             400 => (ErrorKind.InvalidArgument, "BadRequest", "The API refused the request's parameters."),
             401 => (ErrorKind.Authentication, "AuthenticationFailed", "The key pair was not accepted: check the key (user name) and secret (password) of -Credential, and that the key has not been revoked."),
             403 => (ErrorKind.PermissionDenied, "AccessDenied", "The key pair is valid but may not read this: check -Account (keys belong to one Meet & Engage account)."),
+            404 when atApiRoot => (ErrorKind.NotFound, "NotFound", "Nothing answers at this address: -BaseUri must be the API root, such as " + ApiAddress.DefaultBaseUri + " (with its /api/1.0/rest path)."),
             404 => (ErrorKind.NotFound, "NotFound", "No such resource or data method: check -DataMethod (custom methods come from your account manager) and -BaseUri."),
             429 => (ErrorKind.LimitsExceeded, "RateLimited", "The API's rate limit for this key was exceeded; another process may be using the same key."),
             _ when status >= 500 || status == 408 => (ErrorKind.Connection, "ServerError", "The API had a problem; try again later."),
@@ -60,7 +62,7 @@ internal static class ResponseErrors
         };
 
         var message = new StringBuilder();
-        message.Append("GET ").Append(uri.AbsoluteUri).Append(" failed: ").Append(Describe(response)).Append('.');
+        message.Append("GET ").Append(ApiAddress.ForMessage(uri)).Append(" failed: ").Append(Describe(response)).Append('.');
         if (!string.IsNullOrEmpty(apiMessage))
         {
             message.Append(" The API said: ").Append(apiMessage).Append('.');
@@ -69,7 +71,8 @@ internal static class ResponseErrors
         message.Append(' ').Append(advice);
         if (gaveUpBecause is not null)
         {
-            message.Append(" Gave up after ").Append(retries.ToString(CultureInfo.InvariantCulture)).Append(" retries: ").Append(gaveUpBecause).Append('.');
+            message.Append(retries == 0 ? " Not retried: " : " Gave up after " + retries.ToString(CultureInfo.InvariantCulture) + (retries == 1 ? " retry: " : " retries: "))
+                .Append(gaveUpBecause).Append('.');
         }
 
         return new MeetEngageException(kind, id, message.ToString())

@@ -10,7 +10,7 @@ namespace MeetEngage.Commands;
 public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
-    [ValidateNotWhiteSpace]
+    [ValidateApiName]
     public string Account { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1)]
@@ -84,8 +84,16 @@ public sealed class ConnectMeetEngageCommand : MeetEngageCmdlet
             throw;
         }
 
-        var session = new MeetEngageSession(Account, client, DateTime.UtcNow);
+        var session = new MeetEngageSession(Account, client, DateTime.UtcNow) { HeldByUser = PassThru };
+        var replaced = SessionStore.Current;
         SessionStore.Current = session;
+        if (replaced is not null && !replaced.HeldByUser)
+        {
+            // Nothing else can reach it now: release its connections instead of leaving them to a collection.
+            replaced.Dispose();
+            WriteVerbose("Closed the session it replaces, for '" + replaced.Account + "'.");
+        }
+
         if (PassThru)
         {
             WriteObject(session);

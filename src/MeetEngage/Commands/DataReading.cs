@@ -31,6 +31,16 @@ internal sealed class DataReading
         _requestsBefore = session.Client.Counters.Requests;
         session.RememberDataMethod(dataMethod);
         cmdlet.WriteVerbose(request.Describe(dataMethod, session.Account));
+        if (request.Chunked)
+        {
+            var ranges = request.Ranges;
+            var rate = session.Client.RateLimit;
+            var warning = ChunkPlanWarning.For(ranges.Count, session.Client.MinimumTimeFor(ranges.Count), request.ChunkDays, ranges[0].From, ranges[ranges.Count - 1].To, rate.Limit, rate.Window);
+            if (warning is not null)
+            {
+                cmdlet.WriteWarning(warning);
+            }
+        }
     }
 
     /// <summary>Rows read so far, over all chunks.</summary>

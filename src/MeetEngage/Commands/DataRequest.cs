@@ -34,17 +34,10 @@ internal sealed class DataRequest
     /// <summary>The request, or a terminating error on the cmdlet naming the parameter at fault.</summary>
     public static DataRequest Plan(MeetEngageCmdlet cmdlet, DateTime? from, DateTime? to, int chunkDays)
     {
-        long fromMilliseconds = 0;
-        long toMilliseconds = 0;
-        try
-        {
-            fromMilliseconds = from is { } f ? ApiDates.ToUnixMilliseconds(f) : 0;
-            toMilliseconds = ApiDates.ToUnixMilliseconds(to ?? DateTime.UtcNow);
-        }
-        catch (MeetEngageException e)
-        {
-            cmdlet.ThrowTerminatingError(MeetEngageCmdlet.ToErrorRecord(e, from is { } early && ApiDates.ToUtc(early).Year < 1970 ? from : to));
-        }
+        var fromMilliseconds = from is { } f ? ToApiDate(cmdlet, f, "-From", "omit -From to read from the beginning") : 0;
+        var toMilliseconds = to is { } t ? ToApiDate(cmdlet, t, "-To", "give a later -To (-To 0 is the year 1, not the Unix epoch), or omit it to read up to now") : ApiDates.ToUnixMilliseconds(DateTime.UtcNow);
+        SayWhenWidened(cmdlet, from, "-From", roundsUp: false);
+        SayWhenWidened(cmdlet, to, "-To", roundsUp: true);
 
         if (fromMilliseconds > toMilliseconds)
         {
@@ -73,6 +66,49 @@ internal sealed class DataRequest
             RequestUri = e.RequestUri,
             RowsWritten = e.RowsWritten,
         };
+
+    private static long ToApiDate(MeetEngageCmdlet cmdlet, DateTime value, string parameter, string advice)
+    {
+        try
+        {
+            return ApiDates.ToUnixMilliseconds(value);
+        }
+        catch (MeetEngageException e)
+        {
+            var message = string.Format(CultureInfo.InvariantCulture, "{0} {1:yyyy-MM-dd HH:mm:ss}Z is before 1970-01-01, which the API cannot express: {2}.", parameter, ApiDates.ToUtc(value), advice);
+            cmdlet.ThrowTerminatingError(MeetEngageCmdlet.ToErrorRecord(new MeetEngageException(e.Kind, e.ErrorId, message), value));
+            throw;
+        }
+    }
+
+    /// <summary>A local time converted to UTC that is not a midnight reads more than the user may think.</summary>
+    private static void SayWhenWidened(MeetEngageCmdlet cmdlet, DateTime? value, string parameter, bool roundsUp)
+    {
+        if (value is not { Kind: DateTimeKind.Local } local)
+        {
+            return;
+        }
+
+        var utc = local.ToUniversalTime();
+        if (utc.TimeOfDay == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var offset = TimeZoneInfo.Local.GetUtcOffset(local);
+        var rounded = roundsUp ? utc.Date.AddDays(1) : utc.Date;
+        cmdlet.WriteVerbose(string.Format(
+            CultureInfo.InvariantCulture,
+            "{0} {1:yyyy-MM-dd HH:mm:ss} (local time, UTC{2}{3:hh\\:mm}) is {4:yyyy-MM-dd HH:mm:ss}Z, not a UTC midnight: the API reads {5} {6:yyyy-MM-dd HH:mm}Z, {7}. Give a bare date ('{1:yyyy-MM-dd}') or a UTC time to read whole UTC days.",
+            parameter,
+            local,
+            offset < TimeSpan.Zero ? "-" : "+",
+            offset,
+            utc,
+            roundsUp ? "up to" : "from",
+            rounded,
+            roundsUp ? "the next UTC midnight" : "the start of that UTC day"));
+    }
 
     private static void Refuse(MeetEngageCmdlet cmdlet, string errorId, string message, object? target) =>
         cmdlet.ThrowTerminatingError(MeetEngageCmdlet.ToErrorRecord(new MeetEngageException(ErrorKind.InvalidArgument, errorId, message), target));

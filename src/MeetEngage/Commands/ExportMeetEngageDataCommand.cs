@@ -20,7 +20,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     private string _encoding = ExportEncoding.Default;
 
     [Parameter(Position = 0)]
-    [ValidateNotWhiteSpace]
+    [ValidateApiName(RefuseRenderedObjects = true)]
     [ArgumentCompleter(typeof(DataMethodCompleter))]
     public string DataMethod { get; set; } = DataMethodCompleter.Standard;
 
@@ -32,9 +32,11 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     public ExportFormat? Format { get; set; }
 
     [Parameter]
+    [UtcDateTransformation]
     public DateTime? From { get; set; }
 
     [Parameter]
+    [UtcDateTransformation]
     public DateTime? To { get; set; }
 
     [Parameter]

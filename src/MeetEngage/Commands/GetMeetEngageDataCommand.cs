@@ -22,14 +22,16 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     private string[]? _property;
 
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotWhiteSpace]
+    [ValidateApiName(RefuseRenderedObjects = true)]
     [ArgumentCompleter(typeof(DataMethodCompleter))]
     public string DataMethod { get; set; } = DataMethodCompleter.Standard;
 
     [Parameter]
+    [UtcDateTransformation]
     public DateTime? From { get; set; }
 
     [Parameter]
+    [UtcDateTransformation]
     public DateTime? To { get; set; }
 
     [Parameter(ParameterSetName = PropertySet, Mandatory = true)]

@@ -18,7 +18,7 @@ public sealed class TestMeetEngageAccessCommand : MeetEngageCmdlet
     public MeetEngageSession? Session { get; set; }
 
     [Parameter(ParameterSetName = KeyPairSet, Mandatory = true)]
-    [ValidateNotWhiteSpace]
+    [ValidateApiName]
     public string Account { get; set; } = null!;
 
     [Parameter(ParameterSetName = KeyPairSet, Mandatory = true)]
@@ -44,6 +44,9 @@ public sealed class TestMeetEngageAccessCommand : MeetEngageCmdlet
         var session = ResolveSession(Session);
         Report(session.Client, session.Account);
     }
+
+    internal override object? TargetFor(MeetEngageException exception) =>
+        ParameterSetName == KeyPairSet ? Account : (object?)Session ?? exception.RequestUri;
 
     private void Report(MeetEngageClient client, string account)
     {

@@ -32,7 +32,7 @@ internal sealed record JsonNumberText(string Text)
     {
         var reader = new Utf8JsonReader(Encoding.ASCII.GetBytes(Text));
         reader.Read();
-        return OutputReader<object>.ReadNumber(ref reader);
+        return JsonNumber.Read(ref reader);
     }
 
     public override string ToString() => Text;

@@ -86,6 +86,10 @@ internal sealed class OutputReader<TObject> : IDisposable
     private bool _sawError;
     private bool _reportedDuplicate;
 
+    // A hostile body could rename thousands of names; a few warnings say enough.
+    private const int MaxRenameReports = 10;
+    private int _renamesReported;
+
     /// <summary>True while the observer runs: what it throws is its own, never a parse failure.</summary>
     private bool _notifying;
 
@@ -453,6 +457,20 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
 
         top.PendingName = name;
+        if (name.SentAs is not null && !name.RenameReported)
+        {
+            ReportRename(name);
+        }
+    }
+
+    private void ReportRename(PropertyName name)
+    {
+        name.RenameReported = true;
+        if (_renamesReported++ < MaxRenameReports)
+        {
+            var what = name.SentAs!.Length == 0 ? "a property with an empty name" : "the property '" + name.SentAs + "', a name PowerShell reserves for every object's own members";
+            Notify(null, null, string.Format(CultureInfo.InvariantCulture, "The response has {0} (near row {1}); it is kept as the property '{2}'.", what, RowsRead + 1, name.Text));
+        }
     }
 
     private void Store(object? value)
@@ -559,42 +577,11 @@ internal sealed class OutputReader<TObject> : IDisposable
     {
         ValueCache.StringKind => reader.GetString(),
         ValueCache.NumberTextKind => JsonNumberText.From(reader.ValueSpan),
-        _ => ReadNumber(ref reader),
+        _ => JsonNumber.Read(ref reader),
     };
 
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
-
-    /// <summary>
-    /// Integers become Int32 or Int64; other numbers Decimal when that keeps every digit
-    /// (so 4.25 exports as 4.25), else Double. A number no type can hold stays its text.
-    /// </summary>
-    internal static object ReadNumber(ref Utf8JsonReader reader)
-    {
-        if (reader.TryGetInt32(out var i))
-        {
-            return i;
-        }
-
-        if (reader.TryGetInt64(out var l))
-        {
-            return l;
-        }
-
-        var raw = reader.ValueSpan;
-        var hasExponent = raw.IndexOfAny((byte)'e', (byte)'E') >= 0;
-        if (!hasExponent && raw.Length <= 28 && reader.TryGetDecimal(out var m))
-        {
-            return m;
-        }
-
-        if (reader.TryGetDouble(out var d) && !double.IsInfinity(d))
-        {
-            return d;
-        }
-
-        return Encoding.UTF8.GetString(raw.ToArray());
-    }
 
     private void Refill()
     {

@@ -5,12 +5,20 @@ internal sealed class PropertyName
 {
     public PropertyName(string text, int slot, byte[]? raw = null)
     {
-        Text = text;
+        Text = RowPropertyNames.For(text);
+        SentAs = ReferenceEquals(Text, text) ? null : text;
         Slot = slot;
         Raw = raw;
     }
 
+    /// <summary>The name the row's property gets (see <see cref="RowPropertyNames"/>).</summary>
     public string Text { get; }
+
+    /// <summary>The key as sent when it is kept under another name; null otherwise.</summary>
+    public string? SentAs { get; }
+
+    /// <summary>Whether the renaming was reported for this response.</summary>
+    public bool RenameReported { get; set; }
 
     public int Slot { get; }
 

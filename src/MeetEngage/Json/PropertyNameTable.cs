@@ -41,15 +41,16 @@ internal sealed class PropertyNameTable
 
         // A hostile body could name every property differently: past a bound, stop caching
         // (slot -1 makes the object track such names itself) and keep working.
+        var kept = RowPropertyNames.For(text);
         if (_count >= MaxEntries)
         {
-            return new PropertyName(text, _slots.TryGetValue(text, out var known) ? known : -1);
+            return new PropertyName(text, _slots.TryGetValue(kept, out var known) ? known : -1);
         }
 
-        if (!_slots.TryGetValue(text, out var slot))
+        if (!_slots.TryGetValue(kept, out var slot))
         {
             slot = _slots.Count;
-            _slots.Add(text, slot);
+            _slots.Add(kept, slot);
         }
 
         var bytes = raw.ToArray();

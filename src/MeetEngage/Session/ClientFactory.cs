@@ -13,7 +13,8 @@ internal static class ClientFactory
     public static MeetEngageClient ForKeyPair(Uri baseUri, PSCredential credential, int timeoutSec, int maximumRetryCount, Uri? proxy, PSCredential? proxyCredential, bool proxyUseDefaultCredentials)
     {
         // Windows PowerShell's credential dialog may prefix a bare user name with '\'.
-        var apiKey = credential.UserName.TrimStart('\\');
+        // [pscredential]::Empty, a common default in scripts, has neither name nor password.
+        var apiKey = (credential.UserName ?? string.Empty).TrimStart('\\');
         if (apiKey.Trim().Length == 0)
         {
             throw new MeetEngageException(ErrorKind.InvalidArgument, "InvalidCredential", "-Credential has no user name: put the API key in the user name and the secret in the password.");
@@ -22,6 +23,16 @@ internal static class ClientFactory
         if (credential.Password is null || credential.Password.Length == 0)
         {
             throw new MeetEngageException(ErrorKind.InvalidArgument, "InvalidCredential", "-Credential has no password: put the API secret in the password.");
+        }
+
+        if (proxyCredential is not null && (proxyCredential.UserName ?? string.Empty).Trim().Length == 0)
+        {
+            throw new MeetEngageException(ErrorKind.InvalidArgument, "InvalidProxyCredential", "-ProxyCredential has no user name: give the proxy's user name and password, or use -ProxyUseDefaultCredentials for your logon.");
+        }
+
+        if (proxy is not null)
+        {
+            ProxyAddress.Check(proxy);
         }
 
         var options = new ClientOptions(baseUri, apiKey, credential.Password)

@@ -52,6 +52,9 @@ public sealed class MeetEngageSession : IDisposable
 
     internal MeetEngageClient Client { get; }
 
+    /// <summary>Whether the user got this session (-PassThru) and may use it after it stops being the current one.</summary>
+    internal bool HeldByUser { get; set; }
+
     /// <summary>The data methods this session has asked for, for tab completion.</summary>
     internal IEnumerable<string> DataMethodsUsed => _dataMethods.Keys.OrderBy(static name => name, StringComparer.OrdinalIgnoreCase);
 

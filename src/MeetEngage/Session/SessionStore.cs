@@ -25,6 +25,17 @@ internal static class SessionStore
         }
     }
 
+    /// <summary>Forgets and closes this runspace's current session: the module is being removed.</summary>
+    public static void Release()
+    {
+        var session = Current;
+        if (session is not null)
+        {
+            Current = null;
+            session.Dispose();
+        }
+    }
+
     private sealed class Holder
     {
         public MeetEngageSession? Session { get; set; }
