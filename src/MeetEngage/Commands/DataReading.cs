@@ -29,7 +29,6 @@ internal sealed class DataReading
         _progress = new DataProgress(cmdlet, session.Client, dataMethod, request.Ranges.Count, commandName);
         _observer = new DataObserver(cmdlet, _progress, dataMethod);
         _requestsBefore = session.Client.Counters.Requests;
-        session.RememberDataMethod(dataMethod);
         cmdlet.WriteVerbose(request.Describe(dataMethod, session.Account));
         if (request.Chunked)
         {
@@ -68,6 +67,9 @@ internal sealed class DataReading
                         Rows++;
                         row(item);
                     }
+
+                    // Completion offers only methods that answered with a whole body.
+                    _session.RememberDataMethod(_dataMethod);
                 }
                 catch (MeetEngageException e) when (_request.Chunked)
                 {
