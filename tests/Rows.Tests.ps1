@@ -62,4 +62,30 @@ Describe 'Unusual keys' {
         $result.Warnings.Count | Should -Be 1
         $result.Warnings[0] | Should -Match "repeats the property 'name'"
     }
+
+    It 'writes such keys as sent to JSON Lines, and as Get-MeetEngageData names them to CSV' {
+        $body = '{"output":[{"":1,"PSObject":{"":2,"psbase":3},"x":"a"}]}'
+        $folder = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString('n'))
+        $null = New-Item -ItemType Directory -Path $folder
+        try {
+            Add-SimulatorFault $script:Simulator @{ kind = 'raw'; body = $body }
+            Export-MeetEngageData -Path (Join-Path $folder 'rows.jsonl') -WarningAction SilentlyContinue
+            $line = @(Get-Content -LiteralPath (Join-Path $folder 'rows.jsonl') -Encoding utf8)
+            $line.Count | Should -Be 1
+            $line[0] | Should -BeExactly '{"":1,"PSObject":{"":2,"psbase":3},"x":"a"}'
+
+            Add-SimulatorFault $script:Simulator @{ kind = 'raw'; body = $body }
+            $warnings = $null
+            Export-MeetEngageData -Path (Join-Path $folder 'rows.csv') -WarningVariable warnings -WarningAction SilentlyContinue
+            (Get-Content -LiteralPath (Join-Path $folder 'rows.csv') -Encoding utf8)[0] | Should -BeExactly '"(empty)","PSObject_.(empty)","PSObject_.psbase_","x"'
+            @($warnings).Count | Should -Be 3
+
+            Add-SimulatorFault $script:Simulator @{ kind = 'raw'; body = $body }
+            $viaPipeline = Get-MeetEngageData -Flatten -WarningAction SilentlyContinue | ConvertTo-Csv -NoTypeInformation
+            $viaPipeline[0] | Should -BeExactly '"(empty)","PSObject_.(empty)","PSObject_.psbase_","x"'
+        }
+        finally {
+            Remove-Item -LiteralPath $folder -Recurse -Force
+        }
+    }
 }

@@ -19,8 +19,8 @@ internal sealed class ExportRow
     public List<KeyValuePair<string, object?>> Properties { get; }
 }
 
-/// <summary>Builds <see cref="ExportRow"/>s for the reader, with numbers kept as their JSON text.</summary>
-internal sealed class ExportRowBuilder : IRowBuilder<ExportRow>, IKeepsNumberText
+/// <summary>Builds <see cref="ExportRow"/>s for the reader: keys as sent, numbers kept as their JSON text.</summary>
+internal sealed class ExportRowBuilder : IRowBuilder<ExportRow>, IKeepsApiText
 {
     public static readonly ExportRowBuilder Instance = new();
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using MeetEngage.Json;
 
 namespace MeetEngage.Export;
 
@@ -15,6 +16,9 @@ namespace MeetEngage.Export;
 /// <c>Details: {Source}</c>), compared ignoring case as PowerShell does: the first one in the row
 /// keeps the name, later ones get <c>_2</c>, <c>_3</c>, … and the caller is told once per name.
 /// Rows without nested objects cannot collide (the reader already keeps one of a repeated key).
+/// Keys arrive as the API sent them (JSON Lines keeps them so); a column takes the name
+/// Get-MeetEngageData gives the property (<see cref="RowPropertyNames"/>: an empty key is
+/// <c>(empty)</c>, which Import-Csv would otherwise read as <c>H1</c>), so the two stay alike.
 /// </remarks>
 internal sealed class Flattener
 {
@@ -41,7 +45,7 @@ internal sealed class Flattener
         _nested = false;
         foreach (var property in row.Properties)
         {
-            Add(property.Key, property.Value);
+            Add(Column(property.Key), property.Value);
         }
 
         if (_nested)
@@ -64,7 +68,7 @@ internal sealed class Flattener
                 _nested = true;
                 foreach (var property in nested.Properties)
                 {
-                    Add(name + "." + property.Key, property.Value);
+                    Add(name + "." + Column(property.Key), property.Value);
                 }
 
                 break;
@@ -75,6 +79,19 @@ internal sealed class Flattener
                 _cells.Add(new KeyValuePair<string, object?>(name, value));
                 break;
         }
+    }
+
+    [MethodImpl(HotPath.Optimized)]
+    private string Column(string key)
+    {
+        var column = RowPropertyNames.For(key);
+        if (!ReferenceEquals(column, key) && _reported.Add(column))
+        {
+            var what = key.Length == 0 ? "a property with an empty name" : "the property '" + key + "'";
+            _warn(string.Format(CultureInfo.InvariantCulture, "The response has {0}; its column is '{1}', the name Get-MeetEngageData gives it.", what, column));
+        }
+
+        return column;
     }
 
     private void RenameCollisions()

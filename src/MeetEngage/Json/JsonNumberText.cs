@@ -5,11 +5,13 @@ using System.Text.Json;
 namespace MeetEngage.Json;
 
 /// <summary>
-/// Marks a row builder that wants each JSON number as the text the API sent (a
-/// <see cref="JsonNumberText"/>) instead of a converted .NET number: a file export keeps the
-/// API's digits (<c>1.50</c>, <c>1E2</c>, 30 significant digits) where any conversion could change them.
+/// Marks a row builder that wants the row as the API sent it: each JSON number as its text (a
+/// <see cref="JsonNumberText"/>) instead of a converted .NET number, and each key as sent, not
+/// under the name a PowerShell property needs (<see cref="RowPropertyNames"/>). A file export keeps
+/// the API's digits (<c>1.50</c>, <c>1E2</c>, 30 significant digits) where any conversion could
+/// change them, and a JSON Lines line must equal the API's row.
 /// </summary>
-internal interface IKeepsNumberText
+internal interface IKeepsApiText
 {
 }
 

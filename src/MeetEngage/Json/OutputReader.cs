@@ -46,8 +46,9 @@ internal sealed class OutputReader<TObject> : IDisposable
     private readonly PropertyNameTable _names = new();
     private readonly ValueCache _values = new();
 
-    // A file writer wants numbers as the API wrote them (see IKeepsNumberText).
+    // A file writer wants numbers and keys as the API wrote them (see IKeepsApiText).
     private readonly int _numberKind;
+    private readonly bool _keysAsSent;
 
     // The open objects and arrays, innermost last; an array (not a List) so frames are
     // updated in place through refs rather than copied out and back on every token.
@@ -103,7 +104,8 @@ internal sealed class OutputReader<TObject> : IDisposable
         _options = new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow };
         _state = new JsonReaderState(_options);
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxTokenBytes + 1));
-        _numberKind = builder is IKeepsNumberText ? ValueCache.NumberTextKind : ValueCache.NumberKind;
+        _keysAsSent = builder is IKeepsApiText;
+        _numberKind = _keysAsSent ? ValueCache.NumberTextKind : ValueCache.NumberKind;
     }
 
     private enum Phase
@@ -457,7 +459,7 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
 
         top.PendingName = name;
-        if (name.SentAs is not null && !name.RenameReported)
+        if (name.SentAs is not null && !name.RenameReported && !_keysAsSent)
         {
             ReportRename(name);
         }
@@ -483,14 +485,15 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
 
         var name = top.PendingName!;
+        var key = _keysAsSent ? name.SentAs ?? name.Text : name.Text;
         if (top.Seen.Add(name))
         {
             top.Width++;
-            _builder.Add((TObject)top.Object!, name.Text, value);
+            _builder.Add((TObject)top.Object!, key, value);
         }
         else
         {
-            _builder.Replace((TObject)top.Object!, name.Text, value);
+            _builder.Replace((TObject)top.Object!, key, value);
             if (!_reportedDuplicate)
             {
                 _reportedDuplicate = true;

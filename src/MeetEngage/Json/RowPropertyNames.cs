@@ -26,6 +26,12 @@ internal static class RowPropertyNames
             return EmptyKey;
         }
 
+        // Called for every cell of a file export: most keys are ruled out by their first letter.
+        if (key[0] is not ('p' or 'P'))
+        {
+            return key;
+        }
+
         foreach (var reserved in Reserved)
         {
             if (string.Equals(key, reserved, StringComparison.OrdinalIgnoreCase))
