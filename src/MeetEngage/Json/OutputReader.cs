@@ -1,9 +1,7 @@
 using System;
 using System.Buffers;
-using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Text;
 using System.Text.Json;
 
 namespace MeetEngage.Json;
@@ -15,7 +13,7 @@ namespace MeetEngage.Json;
 /// kind <see cref="ErrorKind.InvalidData"/> or <see cref="ErrorKind.Truncated"/>, never in
 /// another exception, a hang on a well-behaved stream, or a silent short result.
 /// </summary>
-internal sealed class OutputReader<TObject> : IDisposable
+internal sealed partial class OutputReader<TObject> : IDisposable
     where TObject : class
 {
     /// <summary>No single JSON token (a long string, say) may be larger than this.</summary>
@@ -213,34 +211,6 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
     }
 
-    /// <summary>
-    /// Steps over a UTF-8 byte order mark at the start of the body, which some servers send
-    /// and Utf8JsonReader does not accept; false while too few bytes have arrived to tell.
-    /// </summary>
-    private bool SkipByteOrderMark()
-    {
-        ReadOnlySpan<byte> mark = new byte[] { 0xEF, 0xBB, 0xBF };
-        var available = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
-        var compared = Math.Min(available.Length, mark.Length);
-        if (available.Slice(0, compared).SequenceEqual(mark.Slice(0, compared)))
-        {
-            if (compared < mark.Length)
-            {
-                if (!_endOfStream)
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                _start += mark.Length;
-            }
-        }
-
-        _checkedByteOrderMark = true;
-        return true;
-    }
-
     private bool Finish(out TObject row)
     {
         row = null!;
@@ -379,63 +349,6 @@ internal sealed class OutputReader<TObject> : IDisposable
     }
 
     /// <summary>
-    /// Feeds one token to the stack of open objects and arrays; returns true with the outermost
-    /// value when it closes. An explicit stack, so depth costs no call stack.
-    /// </summary>
-    private bool Accept(ref Utf8JsonReader reader, out object? finished)
-    {
-        finished = null;
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.StartObject:
-                Push(Frame.ForObject(_builder.NewObject(_widths[_depth])));
-                return false;
-
-            case JsonTokenType.StartArray:
-                Push(Frame.ForArray());
-                return false;
-
-            case JsonTokenType.PropertyName:
-                NameProperty(ref reader);
-                return false;
-
-            case JsonTokenType.EndObject:
-            case JsonTokenType.EndArray:
-                _depth--;
-                if (_frames[_depth].Array is null)
-                {
-                    _widths[_depth] = _frames[_depth].Width;
-                }
-
-                var value = _frames[_depth].Complete();
-                _frames[_depth] = default;
-                if (_depth == 0)
-                {
-                    finished = value;
-                    return true;
-                }
-
-                Store(value);
-                return false;
-
-            default:
-                Store(_phase == Phase.InMetadata ? RedactMetadata(ReadScalar(ref reader)) : ReadScalar(ref reader));
-                return false;
-        }
-    }
-
-    private void Push(Frame frame)
-    {
-        if (_depth == _frames.Length)
-        {
-            Array.Resize(ref _frames, _depth * 2);
-            Array.Resize(ref _widths, _depth * 2);
-        }
-
-        _frames[_depth++] = frame;
-    }
-
-    /// <summary>
     /// Resolves a property name. Rows mostly repeat the previous row's names in the same order,
     /// so the name that followed this one last time is tried first, with one byte compare.
     /// </summary>
@@ -462,16 +375,6 @@ internal sealed class OutputReader<TObject> : IDisposable
         if (name.SentAs is not null && !name.RenameReported && !_keysAsSent)
         {
             ReportRename(name);
-        }
-    }
-
-    private void ReportRename(PropertyName name)
-    {
-        name.RenameReported = true;
-        if (_renamesReported++ < MaxRenameReports)
-        {
-            var what = name.SentAs!.Length == 0 ? "a property with an empty name" : "the property '" + name.SentAs + "', a name PowerShell reserves for every object's own members";
-            Notify(null, null, string.Format(CultureInfo.InvariantCulture, "The response has {0} (near row {1}); it is kept as the property '{2}'.", what, RowsRead + 1, name.Text));
         }
     }
 
@@ -502,230 +405,4 @@ internal sealed class OutputReader<TObject> : IDisposable
         }
     }
 
-    private object? ReadScalar(ref Utf8JsonReader reader)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String:
-                return ReadShared(ref reader, ValueCache.StringKind);
-            case JsonTokenType.True:
-                return BoxedTrue;
-            case JsonTokenType.False:
-                return BoxedFalse;
-            case JsonTokenType.Null:
-                return null;
-            case JsonTokenType.Number:
-                return ReadShared(ref reader, _numberKind);
-            default:
-                throw new JsonException("Unexpected token " + reader.TokenType.ToString());
-        }
-    }
-
-    /// <summary>
-    /// Hands metadata or an anomaly to the observer. The cmdlet's observer writes to PowerShell's
-    /// streams, which may throw (a NonInteractive host asked to Inquire, a stopping pipeline):
-    /// the catch filters in TryReadRow let that through as it is, instead of calling it bad JSON.
-    /// </summary>
-    private void Notify(string? metadataName, object? value, string? anomaly)
-    {
-        if (_observer is null)
-        {
-            return;
-        }
-
-        _notifying = true;
-        try
-        {
-            if (anomaly is null)
-            {
-                _observer.OnMetadata(metadataName!, value);
-            }
-            else
-            {
-                _observer.OnAnomaly(anomaly);
-            }
-        }
-        finally
-        {
-            _notifying = false;
-        }
-    }
-
-    /// <summary>
-    /// Metadata texts go to the warning, error and verbose streams; one that echoes our
-    /// Authorization header (a reflecting proxy) must not carry it there. Rows are data: untouched.
-    /// </summary>
-    private object? RedactMetadata(object? value) => value is string text && _redact is not null ? _redact(text) : value;
-
-    /// <summary>A string or number, decoded once per distinct short token (see <see cref="ValueCache"/>).</summary>
-    private object? ReadShared(ref Utf8JsonReader reader, int kind)
-    {
-        var raw = reader.ValueSpan;
-        if (raw.Length > ValueCache.MaxRawBytes)
-        {
-            return Decode(ref reader, kind);
-        }
-
-        if (_values.TryGet(raw, kind, out var value, out var key))
-        {
-            return value;
-        }
-
-        value = Decode(ref reader, kind);
-        _values.Set(in key, value);
-        return value;
-    }
-
-    private static object? Decode(ref Utf8JsonReader reader, int kind) => kind switch
-    {
-        ValueCache.StringKind => reader.GetString(),
-        ValueCache.NumberTextKind => JsonNumberText.From(reader.ValueSpan),
-        _ => JsonNumber.Read(ref reader),
-    };
-
-    private static readonly object BoxedTrue = true;
-    private static readonly object BoxedFalse = false;
-
-    private void Refill()
-    {
-        // The reader consumes white space, so the bound is on everything since the last token:
-        // a server sending white space (or one value) for ever is stopped, not read for ever.
-        var remaining = _end - _start;
-        var sinceLastToken = _bytesBefore + _end - _lastTokenEnd;
-        if (sinceLastToken > _maxTokenBytes)
-        {
-            _tokenAt = BytesRead;
-            throw InvalidData(
-                string.Format(CultureInfo.InvariantCulture, remaining * 2 >= sinceLastToken ? "a single value is larger than {0:N0} bytes" : "more than {0:N0} bytes of white space arrived without a value", _maxTokenBytes),
-                null);
-        }
-
-        if (_start > 0)
-        {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, remaining);
-            _bytesBefore += _start;
-            _start = 0;
-            _end = remaining;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _maxTokenBytes + 1));
-            Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
-        ReadMore(_buffer.Length - _end);
-    }
-
-    private void ReadMore(int count)
-    {
-        var read = _stream.Read(_buffer, _end, count);
-        if (read <= 0)
-        {
-            _endOfStream = true;
-            return;
-        }
-
-        var forHead = Math.Min(read, _head.Length - _headLength);
-        if (forHead > 0)
-        {
-            Buffer.BlockCopy(_buffer, _end, _head, _headLength, forHead);
-            _headLength += forHead;
-        }
-
-        _end += read;
-    }
-
-    private MeetEngageException InvalidData(string problem, Exception? inner) =>
-        new(ErrorKind.InvalidData, "InvalidResponse", string.Format(CultureInfo.InvariantCulture, "The response is not the JSON the API sends: {0} (at byte {1}, after {2} rows). {3}", problem, _tokenAt, RowsRead, Excerpt()), inner)
-        {
-            RowsWritten = RowsRead,
-        };
-
-    /// <summary>
-    /// A short, printable excerpt: the body's start when the problem is near it (an HTML page,
-    /// the wrong shape), else the bytes just before and at the failing token.
-    /// </summary>
-    private string Excerpt()
-    {
-        if (_tokenAt >= ExcerptChars - ExcerptLead)
-        {
-            var from = (int)Math.Max(0, _tokenAt - ExcerptLead - _bytesBefore);
-            if (from < _end)
-            {
-                return "Near there it read: " + Excerpts.Printable(new ArraySegment<byte>(_buffer, from, Math.Min(_end - from, ExcerptChars * 4)), ExcerptChars, _redact);
-            }
-        }
-
-        TopUpForExcerpt();
-        return "It began: " + Excerpts.Printable(new ArraySegment<byte>(_head, 0, _headLength), ExcerptChars, _redact);
-    }
-
-    /// <summary>
-    /// When a body fails at its very start (an HTML page, say), reads a little more so the
-    /// message shows what it was. Bounded: a few reads, each already bounded by the stream.
-    /// </summary>
-    private void TopUpForExcerpt()
-    {
-        try
-        {
-            for (var reads = 0; reads < 16 && !_endOfStream && _headLength < _head.Length && _end < _buffer.Length; reads++)
-            {
-                ReadMore(Math.Min(_buffer.Length - _end, _head.Length - _headLength));
-            }
-        }
-        catch (Exception e) when (e is IOException or MeetEngageException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The excerpt is a courtesy; the error being reported is the real one.
-        }
-    }
-
-    private string Describe(JsonException e)
-    {
-        // Utf8JsonReader's messages are precise but long; keep the first sentence.
-        var message = e.Message;
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        message = (cut > 0 ? message.Substring(0, cut) : message).TrimEnd();
-
-        // Some quote the rest of the buffer ("'fals},{…' is an invalid JSON literal"): body
-        // text of any length and content, so shorten the quote and treat it as untrusted.
-        var quoteEnd = message.IndexOf("' is ", StringComparison.Ordinal);
-        if (message.StartsWith("'", StringComparison.Ordinal) && quoteEnd > QuotedLiteralChars)
-        {
-            message = message.Substring(0, QuotedLiteralChars) + "…" + message.Substring(quoteEnd);
-        }
-
-        return "malformed JSON: " + Excerpts.Printable(message, ProblemChars, _redact, quoted: false);
-    }
-
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        _ => token.ToString(),
-    };
-
-    private static bool IsJsonWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
-
-    /// <summary>An open object or array while its tokens arrive.</summary>
-    private struct Frame
-    {
-        public object? Object;
-        public List<object?>? Array;
-        public PropertyName? PendingName;
-        public SlotSet Seen;
-        public int Width;
-
-        public static Frame ForObject(object value) => new() { Object = value, Seen = new SlotSet() };
-
-        public static Frame ForArray() => new() { Array = new List<object?>() };
-
-        public readonly object? Complete() => Array is not null ? Array.ToArray() : Object;
-    }
 }
