@@ -98,6 +98,12 @@ function Format-Count([long] $Count) { $Count.ToString('N0', [Globalization.Cult
 
 function Format-Number([double] $Value, [string] $Format) { $Value.ToString($Format, [Globalization.CultureInfo]::InvariantCulture) }
 
+# How many times faster one case ran than another, as a target's result.
+function Measure-SpeedRatio($Ours, $Theirs, [double] $Goal) {
+    $ratio = $Theirs.Seconds / $Ours.Seconds
+    @{ Measured = ('{0} x ({1} s against {2} s)' -f (Format-Number $ratio '0.0'), (Format-Number $Ours.Seconds '0.00'), (Format-Number $Theirs.Seconds '0.00')); Met = $ratio -ge $Goal }
+}
+
 function Get-PipelineText([string] $Tool, [string] $Sink) {
     if ($Tool -eq 'Export') { return '{0} {1}' -f $ExportTool, $FileSinks[$Sink] }
     # Markdown: a pipe inside a table cell must be escaped, code span or not.
@@ -159,9 +165,7 @@ foreach ($sink in $SpeedGoals.Keys) {
         Name = ('`\| {0}`: {1} faster than {2}' -f $Sinks[$sink], $Tools['MeetEngage'], $Tools['InvokeRestMethod']); Goal = ('>= {0} x' -f $SpeedGoals[$sink])
         Check = {
             param($r, $sink, $goal)
-            $ours = Get-Result $r "MeetEngage-$sink-Full"; $theirs = Get-Result $r "InvokeRestMethod-$sink-Full"
-            $ratio = $theirs.Seconds / $ours.Seconds
-            @{ Measured = ('{0} x ({1} s against {2} s)' -f (Format-Number $ratio '0.0'), (Format-Number $ours.Seconds '0.00'), (Format-Number $theirs.Seconds '0.00')); Met = $ratio -ge $goal }
+            Measure-SpeedRatio (Get-Result $r "MeetEngage-$sink-Full") (Get-Result $r "InvokeRestMethod-$sink-Full") $goal
         }
         Sink = $sink; Value = $SpeedGoals[$sink]
     }
@@ -201,9 +205,7 @@ foreach ($tool in $ExportSpeedGoals.Keys) {
         Name = ('`{0} {1}` faster than `{2} \| Export-Csv`' -f $ExportTool, $FileSinks['CsvFile'], $Tools[$tool]); Goal = ('>= {0} x' -f $ExportSpeedGoals[$tool])
         Check = {
             param($r, $tool, $goal)
-            $ours = Get-Result $r 'Export-CsvFile-Full'; $theirs = Get-Result $r "$tool-ExportCsv-Full"
-            $ratio = $theirs.Seconds / $ours.Seconds
-            @{ Measured = ('{0} x ({1} s against {2} s)' -f (Format-Number $ratio '0.0'), (Format-Number $ours.Seconds '0.00'), (Format-Number $theirs.Seconds '0.00')); Met = $ratio -ge $goal }
+            Measure-SpeedRatio (Get-Result $r 'Export-CsvFile-Full') (Get-Result $r "$tool-ExportCsv-Full") $goal
         }
         Sink = $tool; Value = $ExportSpeedGoals[$tool]
     }
