@@ -95,23 +95,21 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         string? finalPath = null;
         var stateSaved = start.Kept is not null;
         var finished = false;
-        BackgroundWriter? writer = null;
+        IExportWriter? writer = null;
         try
         {
             var encoding = ExportEncoding.Get(_encoding);
             var stream = ExportStreams.OpenData(dataPath, start.Kept?.DataBytes ?? 0);
             var columns = new ColumnSet(start.Kept?.Columns, refuseBeyondBound: _format == ExportFormat.Csv);
             var keptRows = start.Kept?.Rows ?? 0;
-            writer = new BackgroundWriter(
-                warn => _format == ExportFormat.Csv
-                    ? new CsvWriter(stream, encoding, columns, keptRows, warn)
-                    : new JsonLinesWriter(stream, encoding, columns, keptRows),
-                WriteWarning);
+            writer = _format == ExportFormat.Csv
+                ? new CsvWriter(stream, encoding, columns, keptRows, WriteWarning)
+                : new JsonLinesWriter(stream, encoding, columns, keptRows);
 
             reading.Run(
-                ExportRowBuilder.Instance,
+                new FileRows(writer),
                 start.FirstChunk,
-                writer.Write,
+                static _ => { },
                 (e, index, range) => throw DataRequest.ChunkFailure(e, index, request.Ranges.Count, range, ResumeAdvice(index, request.Ranges.Count)),
                 index =>
                 {
@@ -177,7 +175,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     /// Closes the data file after a failure. Closing flushes, and on a full disk the flush fails
     /// again: that second failure must not replace the first, which was already reported.
     /// </summary>
-    private static void DisposeQuietly(BackgroundWriter? writer)
+    private static void DisposeQuietly(IExportWriter? writer)
     {
         try
         {
@@ -243,7 +241,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         return (kept, keptData, kept.ChunksDone);
     }
 
-    private static void SaveState(ResumeState run, ExportFiles files, string dataPath, BackgroundWriter writer, int chunksDone, int chunkCount)
+    private static void SaveState(ResumeState run, ExportFiles files, string dataPath, IExportWriter writer, int chunksDone, int chunkCount)
     {
         run.DataFile = System.IO.Path.GetFileName(dataPath);
         run.DataBytes = writer.Checkpoint();

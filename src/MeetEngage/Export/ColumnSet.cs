@@ -69,6 +69,9 @@ internal sealed class ColumnSet
         return index;
     }
 
+    /// <summary>The column's position, or -1 when there is no such column.</summary>
+    public int Find(string name) => _index.TryGetValue(name, out var index) ? index : -1;
+
     /// <summary>The column's position, adding it at the end when it is new (-1 when full and not refusing).</summary>
     public int IndexOf(string name)
     {

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
+using MeetEngage.Json;
 
 namespace MeetEngage.Export;
 
@@ -17,17 +19,30 @@ namespace MeetEngage.Export;
 /// A spilled row is an 8-byte prefix (byte length, column count) and the row's UTF-8 CSV text,
 /// so that rows with newlines inside quoted fields need no parsing when they are copied.
 /// The cost is disk: while the final file is written, the spill and the file exist side by side.
+/// Rows come as tokens (<see cref="Token"/>): each cell is encoded from the JSON bytes as the
+/// reader meets it, with no object or string per value (CsvWriter.Tokens.cs). A row that repeats a
+/// key or whose flattened names collide is flattened from its objects instead (<see cref="Write"/>),
+/// which handles those rare cases; both ways give the same bytes.
 /// </remarks>
-internal sealed class CsvWriter : IExportWriter
+internal sealed partial class CsvWriter : IExportWriter
 {
+    private const int BlockBytes = 1 << 20;
+    private const int PrefixBytes = 8;
+
     private readonly FileStream _spill;
     private readonly ColumnSet _columns;
     private readonly Flattener _flattener;
     private readonly Encoding _encoding;
     private readonly CsvCells _cells = new();
-    private readonly byte[] _prefix = new byte[8];
+    private readonly byte[] _prefix = new byte[PrefixBytes];
     private object?[] _slots = new object?[64];
     private byte[] _commas = Array.Empty<byte>();
+
+    // Spilled rows wait here and go to the spill a block at a time; the row being written starts
+    // at _rowStart (its prefix first), so a row never needs a second buffer.
+    private byte[] _block = new byte[BlockBytes];
+    private int _used;
+    private int _rowStart;
 
     public CsvWriter(FileStream spill, Encoding encoding, ColumnSet columns, long rows, Action<string> warn)
     {
@@ -35,6 +50,7 @@ internal sealed class CsvWriter : IExportWriter
         _encoding = encoding;
         _columns = columns;
         _flattener = new Flattener(warn);
+        _paths = new FlatPaths(_flattener);
         Rows = rows;
     }
 
@@ -42,6 +58,7 @@ internal sealed class CsvWriter : IExportWriter
 
     public IReadOnlyList<string> Columns => _columns.Names;
 
+    /// <summary>Writes a row given as objects: for rows the token path leaves to it, and for tests.</summary>
     [MethodImpl(HotPath.Optimized)]
     public void Write(ExportRow row)
     {
@@ -59,6 +76,11 @@ internal sealed class CsvWriter : IExportWriter
         }
 
         var width = _columns.Count;
+        if (width > _slots.Length)
+        {
+            Array.Resize(ref _slots, width);
+        }
+
         _cells.Clear();
         for (var i = 0; i < width; i++)
         {
@@ -71,18 +93,21 @@ internal sealed class CsvWriter : IExportWriter
             _slots[i] = null;
         }
 
-        WriteInt(0, _cells.Length);
-        WriteInt(4, width);
-        _spill.Write(_prefix, 0, _prefix.Length);
         var bytes = _cells.Bytes;
-        _spill.Write(bytes.Array!, bytes.Offset, bytes.Count);
-        Rows++;
+        BeginRow();
+        Append(bytes.Array!, bytes.Offset, bytes.Count);
+        EndRow(width);
     }
 
-    public long Checkpoint() => ExportStreams.Durable(_spill);
+    public long Checkpoint()
+    {
+        FlushBlock();
+        return ExportStreams.Durable(_spill);
+    }
 
     public bool WriteFinal(string finalPath, CancellationToken cancellationToken)
     {
+        FlushBlock();
         _spill.Flush();
         var end = _spill.Length;
         _spill.Position = 0;
@@ -104,7 +129,67 @@ internal sealed class CsvWriter : IExportWriter
 
     public void Dispose()
     {
+        // What a failed export leaves is deleted, and a resumed one continues from its last
+        // checkpoint: rows after that are not kept, so the block is not flushed here.
         _spill.Dispose();
+    }
+
+    /// <summary>Starts a row at <see cref="_rowStart"/>, dropping what a row given up left there, with room for its prefix.</summary>
+    private void BeginRow()
+    {
+        _used = _rowStart;
+        Ensure(PrefixBytes);
+        _used += PrefixBytes;
+    }
+
+    /// <summary>Ends the row written from <see cref="_rowStart"/>: its prefix, and the next row after it.</summary>
+    private void EndRow(int width)
+    {
+        WriteInt(_block, _rowStart, _used - _rowStart - PrefixBytes);
+        WriteInt(_block, _rowStart + 4, width);
+        _rowStart = _used;
+        Rows++;
+    }
+
+    /// <summary>Room for <paramref name="more"/> bytes after <see cref="_used"/>, keeping the row being written.</summary>
+    private void Ensure(int more)
+    {
+        if (_used + more <= _block.Length)
+        {
+            return;
+        }
+
+        _spill.Write(_block, 0, _rowStart);
+        var partial = _used - _rowStart;
+        if (partial + more > _block.Length)
+        {
+            var larger = new byte[Math.Max(_block.Length * 2, partial + more)];
+            Buffer.BlockCopy(_block, _rowStart, larger, 0, partial);
+            _block = larger;
+        }
+        else
+        {
+            Buffer.BlockCopy(_block, _rowStart, _block, 0, partial);
+        }
+
+        _rowStart = 0;
+        _used = partial;
+    }
+
+    private void FlushBlock()
+    {
+        _spill.Write(_block, 0, _rowStart);
+        var partial = _used - _rowStart;
+        Buffer.BlockCopy(_block, _rowStart, _block, 0, partial);
+        _rowStart = 0;
+        _used = partial;
+    }
+
+    private void Append(byte[] bytes, int offset, int count)
+    {
+        Ensure(count);
+        Buffer.BlockCopy(bytes, offset, _block, _used, count);
+        _used += count;
     }
 
     private void WriteHeader(Stream output)
@@ -139,9 +224,9 @@ internal sealed class CsvWriter : IExportWriter
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            ReadExactly(_prefix, 8);
-            var length = ReadInt(0);
-            var width = ReadInt(4);
+            ReadExactly(_prefix, PrefixBytes);
+            var length = ReadInt(_prefix, 0);
+            var width = ReadInt(_prefix, 4);
             if (length > row.Length)
             {
                 row = new byte[Math.Max(length, row.Length * 2)];
@@ -159,7 +244,6 @@ internal sealed class CsvWriter : IExportWriter
     [MethodImpl(HotPath.Optimized)]
     private void CopyRowsInBlocks(Stream output, long end, CancellationToken cancellationToken)
     {
-        const int BlockBytes = 1 << 20;
         var input = new byte[BlockBytes];
         var buffered = 0;
         var at = 0;
@@ -174,10 +258,10 @@ internal sealed class CsvWriter : IExportWriter
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            Refill(ref input, ref buffered, ref at, ref remaining, 8);
-            var length = input[at] | (input[at + 1] << 8) | (input[at + 2] << 16) | (input[at + 3] << 24);
-            var width = input[at + 4] | (input[at + 5] << 8) | (input[at + 6] << 16) | (input[at + 7] << 24);
-            Refill(ref input, ref buffered, ref at, ref remaining, 8 + length);
+            Refill(ref input, ref buffered, ref at, ref remaining, PrefixBytes);
+            var length = ReadInt(input, at);
+            var width = ReadInt(input, at + 4);
+            Refill(ref input, ref buffered, ref at, ref remaining, PrefixBytes + length);
             var padding = Padding(width);
             var line = length + padding + newLine.Length;
             if (used + line > block.Length)
@@ -190,7 +274,7 @@ internal sealed class CsvWriter : IExportWriter
                 }
             }
 
-            Buffer.BlockCopy(input, at + 8, block, used, length);
+            Buffer.BlockCopy(input, at + PrefixBytes, block, used, length);
             used += length;
             for (var i = 0; i < padding; i++)
             {
@@ -199,7 +283,7 @@ internal sealed class CsvWriter : IExportWriter
 
             Buffer.BlockCopy(newLine, 0, block, used, newLine.Length);
             used += newLine.Length;
-            at += 8 + length;
+            at += PrefixBytes + length;
         }
 
         output.Write(block, 0, used);
@@ -291,14 +375,14 @@ internal sealed class CsvWriter : IExportWriter
         }
     }
 
-    private int ReadInt(int offset) =>
-        _prefix[offset] | (_prefix[offset + 1] << 8) | (_prefix[offset + 2] << 16) | (_prefix[offset + 3] << 24);
+    private static int ReadInt(byte[] buffer, int offset) =>
+        buffer[offset] | (buffer[offset + 1] << 8) | (buffer[offset + 2] << 16) | (buffer[offset + 3] << 24);
 
-    private void WriteInt(int offset, int value)
+    private static void WriteInt(byte[] buffer, int offset, int value)
     {
-        _prefix[offset] = (byte)value;
-        _prefix[offset + 1] = (byte)(value >> 8);
-        _prefix[offset + 2] = (byte)(value >> 16);
-        _prefix[offset + 3] = (byte)(value >> 24);
+        buffer[offset] = (byte)value;
+        buffer[offset + 1] = (byte)(value >> 8);
+        buffer[offset + 2] = (byte)(value >> 16);
+        buffer[offset + 3] = (byte)(value >> 24);
     }
 }

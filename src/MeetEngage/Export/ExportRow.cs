@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using MeetEngage.Json;
@@ -24,8 +25,10 @@ internal sealed class ExportRowBuilder : IRowBuilder<ExportRow>, IKeepsApiText
 {
     public static readonly ExportRowBuilder Instance = new();
 
+    [MethodImpl(HotPath.Optimized)]
     public ExportRow NewObject(int expectedProperties) => new(expectedProperties);
 
+    [MethodImpl(HotPath.Optimized)]
     public void Add(ExportRow target, string name, object? value) =>
         target.Properties.Add(new KeyValuePair<string, object?>(name, value));
 

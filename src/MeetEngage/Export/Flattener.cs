@@ -81,8 +81,9 @@ internal sealed class Flattener
         }
     }
 
+    /// <summary>The column name part of a key as sent; warns once for a key that needs another name.</summary>
     [MethodImpl(HotPath.Optimized)]
-    private string Column(string key)
+    public string Column(string key)
     {
         var column = RowPropertyNames.For(key);
         if (!ReferenceEquals(column, key) && _reported.Add(column))

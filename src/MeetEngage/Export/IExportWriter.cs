@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text.Json;
+using MeetEngage.Json;
 using System.Threading;
 
 namespace MeetEngage.Export;
@@ -13,7 +15,14 @@ internal interface IExportWriter : IDisposable
     /// <summary>Columns so far: the CSV header's, or the distinct top-level names of JSON Lines rows.</summary>
     IReadOnlyList<string> Columns { get; }
 
+    /// <summary>Writes a row given as objects.</summary>
     void Write(ExportRow row);
+
+    /// <summary>One token of a row (see <see cref="IRowTokens{TObject}"/>), already appended to <paramref name="json"/>.</summary>
+    void Token(ref Utf8JsonReader reader, PropertyName? name, RowJson json);
+
+    /// <summary>The row whose tokens came last has ended; <paramref name="json"/> is all of it.</summary>
+    void RowEnded(RowJson json, bool repeatedKey);
 
     /// <summary>Makes everything written so far durable; returns the data file's length.</summary>
     long Checkpoint();

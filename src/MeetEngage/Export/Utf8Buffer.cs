@@ -122,26 +122,32 @@ internal sealed class Utf8Buffer
         _buffer[Length++] = (byte)'"';
     }
 
-    private void Escape(char c)
+    private void Escape(char c) => Length += Escape(c, _buffer, Length);
+
+    /// <summary>Writes the JSON escape of <paramref name="c"/> at <paramref name="at"/>; returns its length.</summary>
+    public static int Escape(char c, byte[] buffer, int at)
     {
-        _buffer[Length++] = (byte)'\\';
+        var start = at;
+        buffer[at++] = (byte)'\\';
         switch (c)
         {
-            case '"': _buffer[Length++] = (byte)'"'; break;
-            case '\\': _buffer[Length++] = (byte)'\\'; break;
-            case '\n': _buffer[Length++] = (byte)'n'; break;
-            case '\r': _buffer[Length++] = (byte)'r'; break;
-            case '\t': _buffer[Length++] = (byte)'t'; break;
-            case '\b': _buffer[Length++] = (byte)'b'; break;
-            case '\f': _buffer[Length++] = (byte)'f'; break;
+            case '"': buffer[at++] = (byte)'"'; break;
+            case '\\': buffer[at++] = (byte)'\\'; break;
+            case '\n': buffer[at++] = (byte)'n'; break;
+            case '\r': buffer[at++] = (byte)'r'; break;
+            case '\t': buffer[at++] = (byte)'t'; break;
+            case '\b': buffer[at++] = (byte)'b'; break;
+            case '\f': buffer[at++] = (byte)'f'; break;
             default:
-                _buffer[Length++] = (byte)'u';
-                _buffer[Length++] = Hex(c >> 12);
-                _buffer[Length++] = Hex((c >> 8) & 0xF);
-                _buffer[Length++] = Hex((c >> 4) & 0xF);
-                _buffer[Length++] = Hex(c & 0xF);
+                buffer[at++] = (byte)'u';
+                buffer[at++] = Hex(c >> 12);
+                buffer[at++] = Hex((c >> 8) & 0xF);
+                buffer[at++] = Hex((c >> 4) & 0xF);
+                buffer[at++] = Hex(c & 0xF);
                 break;
         }
+
+        return at - start;
     }
 
     private static byte Hex(int digit) => (byte)(digit < 10 ? '0' + digit : 'a' + digit - 10);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Text;
 using System.Text.Json;
@@ -18,6 +19,7 @@ internal interface IKeepsApiText
 /// <summary>A JSON number exactly as written in the body; JSON numbers are ASCII.</summary>
 internal sealed record JsonNumberText(string Text)
 {
+    [MethodImpl(HotPath.Optimized)]
     public static JsonNumberText From(ReadOnlySpan<byte> raw)
     {
         var chars = new char[raw.Length];

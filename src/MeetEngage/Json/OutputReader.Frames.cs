@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
@@ -11,6 +12,7 @@ internal sealed partial class OutputReader<TObject>
     /// Feeds one token to the stack of open objects and arrays; returns true with the outermost
     /// value when it closes. An explicit stack, so depth costs no call stack.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     private bool Accept(ref Utf8JsonReader reader, out object? finished)
     {
         finished = null;
@@ -53,6 +55,7 @@ internal sealed partial class OutputReader<TObject>
         }
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void Push(Frame frame)
     {
         if (_depth == _frames.Length)
@@ -76,6 +79,12 @@ internal sealed partial class OutputReader<TObject>
         public static Frame ForObject(object value) => new() { Object = value, Seen = new SlotSet() };
 
         public static Frame ForArray() => new() { Array = new List<object?>() };
+
+        /// <summary>Token mode: an object whose names are tracked but which nothing is built for.</summary>
+        public static Frame ForTokenObject() => new() { Seen = new SlotSet() };
+
+        /// <summary>Token mode: an array, which holds no names.</summary>
+        public static Frame ForTokenArray() => default;
 
         public readonly object? Complete() => Array is not null ? Array.ToArray() : Object;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace MeetEngage.Json;
@@ -5,6 +6,7 @@ namespace MeetEngage.Json;
 /// <summary>Scalar values: strings and numbers decoded once per distinct short token, booleans shared.</summary>
 internal sealed partial class OutputReader<TObject>
 {
+    [MethodImpl(HotPath.Optimized)]
     private object? ReadScalar(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
@@ -25,6 +27,7 @@ internal sealed partial class OutputReader<TObject>
     }
 
     /// <summary>A string or number, decoded once per distinct short token (see <see cref="ValueCache"/>).</summary>
+    [MethodImpl(HotPath.Optimized)]
     private object? ReadShared(ref Utf8JsonReader reader, int kind)
     {
         var raw = reader.ValueSpan;
@@ -43,6 +46,7 @@ internal sealed partial class OutputReader<TObject>
         return value;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private static object? Decode(ref Utf8JsonReader reader, int kind) => kind switch
     {
         ValueCache.StringKind => reader.GetString(),

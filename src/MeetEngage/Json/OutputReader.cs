@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Buffers;
 using System.Globalization;
@@ -35,6 +36,12 @@ internal sealed partial class OutputReader<TObject> : IDisposable
 
     private readonly Stream _stream;
     private readonly IRowBuilder<TObject> _builder;
+
+    /// <summary>Set when the builder takes rows as tokens (a file export): no object per row.</summary>
+    private readonly IRowTokens<TObject>? _tokens;
+
+    /// <summary>Token mode: whether the current row repeated a key within one of its objects.</summary>
+    private bool _rowRepeatsKey;
     private readonly IOutputObserver? _observer;
 
     /// <summary>What the caller must keep out of messages (Api: an echoed Authorization header).</summary>
@@ -102,6 +109,7 @@ internal sealed partial class OutputReader<TObject> : IDisposable
         _options = new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow };
         _state = new JsonReaderState(_options);
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxTokenBytes + 1));
+        _tokens = builder as IRowTokens<TObject>;
         _keysAsSent = builder is IKeepsApiText;
         _numberKind = _keysAsSent ? ValueCache.NumberTextKind : ValueCache.NumberKind;
     }
@@ -160,6 +168,7 @@ internal sealed partial class OutputReader<TObject> : IDisposable
         }
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private bool TryReadRowCore(out TObject row)
     {
         while (true)
@@ -241,6 +250,7 @@ internal sealed partial class OutputReader<TObject> : IDisposable
         return false;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private TObject? Handle(ref Utf8JsonReader reader)
     {
         var token = reader.TokenType;
@@ -303,8 +313,14 @@ internal sealed partial class OutputReader<TObject> : IDisposable
                     throw InvalidData(string.Format(CultureInfo.InvariantCulture, "row {0} of 'output' is {1}, not an object", RowsRead + 1, Describe(token)), null);
                 }
 
-                Push(Frame.ForObject(_builder.NewObject(_widths[_depth])));
                 _phase = Phase.InRow;
+                if (_tokens is not null)
+                {
+                    _rowRepeatsKey = false;
+                    return HandleRowToken(ref reader);
+                }
+
+                Push(Frame.ForObject(_builder.NewObject(_widths[_depth])));
                 return null;
 
             case Phase.InRow:
@@ -320,8 +336,14 @@ internal sealed partial class OutputReader<TObject> : IDisposable
         }
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private TObject? HandleInRow(ref Utf8JsonReader reader)
     {
+        if (_tokens is not null)
+        {
+            return HandleRowToken(ref reader);
+        }
+
         if (!Accept(ref reader, out var finished))
         {
             return null;
@@ -352,6 +374,7 @@ internal sealed partial class OutputReader<TObject> : IDisposable
     /// Resolves a property name. Rows mostly repeat the previous row's names in the same order,
     /// so the name that followed this one last time is tried first, with one byte compare.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     private void NameProperty(ref Utf8JsonReader reader)
     {
         ref var top = ref _frames[_depth - 1];
@@ -378,6 +401,7 @@ internal sealed partial class OutputReader<TObject> : IDisposable
         }
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void Store(object? value)
     {
         ref var top = ref _frames[_depth - 1];
@@ -397,11 +421,64 @@ internal sealed partial class OutputReader<TObject> : IDisposable
         else
         {
             _builder.Replace((TObject)top.Object!, key, value);
-            if (!_reportedDuplicate)
-            {
-                _reportedDuplicate = true;
-                Notify(null, null, string.Format(CultureInfo.InvariantCulture, "The response repeats the property '{0}' within one object (near row {1}); the last value was kept.", name.Text, RowsRead + 1));
-            }
+            ReportRepeatedKey(name);
+        }
+    }
+
+    /// <summary>
+    /// Token mode: hands one token of a row to the builder, keeping only the stack of open objects
+    /// and arrays (for names and repeated keys); returns the builder's row at the row's end.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    private TObject? HandleRowToken(ref Utf8JsonReader reader)
+    {
+        PropertyName? name = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                Push(Frame.ForTokenObject());
+                break;
+
+            case JsonTokenType.StartArray:
+                Push(Frame.ForTokenArray());
+                break;
+
+            case JsonTokenType.PropertyName:
+                NameProperty(ref reader);
+                ref var top = ref _frames[_depth - 1];
+                name = top.PendingName!;
+                if (!top.Seen.Add(name))
+                {
+                    _rowRepeatsKey = true;
+                    ReportRepeatedKey(name);
+                }
+
+                break;
+
+            case JsonTokenType.EndObject:
+            case JsonTokenType.EndArray:
+                _depth--;
+                _frames[_depth] = default;
+                if (_depth == 0)
+                {
+                    _tokens!.Token(ref reader, null);
+                    _phase = Phase.InOutput;
+                    return _tokens.RowEnded(_rowRepeatsKey);
+                }
+
+                break;
+        }
+
+        _tokens!.Token(ref reader, name);
+        return null;
+    }
+
+    private void ReportRepeatedKey(PropertyName name)
+    {
+        if (!_reportedDuplicate)
+        {
+            _reportedDuplicate = true;
+            Notify(null, null, string.Format(CultureInfo.InvariantCulture, "The response repeats the property '{0}' within one object (near row {1}); the last value was kept.", name.Text, RowsRead + 1));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Linq.Expressions;
 using System.Management.Automation;
@@ -28,11 +29,13 @@ internal sealed class PSObjectRowBuilder : IRowBuilder<PSObject>
     /// <summary>True where rows are built with their capacity (PowerShell 6.1 and later).</summary>
     internal static bool BuildsWithCapacity => s_withCapacity is not null;
 
+    [MethodImpl(HotPath.Optimized)]
     public PSObject NewObject(int expectedProperties) =>
         s_withCapacity is { } create ? create(expectedProperties) : new PSObject();
 
     // The reader has already ruled out a repeated name (ignoring case), so PowerShell's own
     // duplicate check, a large part of the cost per property, can be skipped.
+    [MethodImpl(HotPath.Optimized)]
     public void Add(PSObject target, string name, object? value)
     {
         if (!StoresACopy)

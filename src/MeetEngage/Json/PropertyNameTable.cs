@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
@@ -17,6 +18,7 @@ internal sealed class PropertyNameTable
     private int _count;
 
     /// <summary>The name at the reader; <paramref name="guess"/>, when its bytes match, skips the lookup.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public PropertyName Get(ref Utf8JsonReader reader, PropertyName? guess = null)
     {
         var raw = reader.ValueSpan;

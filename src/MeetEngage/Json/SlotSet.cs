@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 
@@ -11,6 +12,7 @@ internal struct SlotSet
     private HashSet<string>? _uncached;
 
     /// <summary>Adds the name; false when the object already had it (ignoring case).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public bool Add(PropertyName name)
     {
         var slot = name.Slot;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Runtime.InteropServices;
 
@@ -32,6 +33,7 @@ internal sealed class ValueCache
     private readonly Entry[] _entries = new Entry[1 << SlotBits];
 
     /// <summary>Looks the token up; on a miss, <paramref name="key"/> says where <see cref="Set"/> stores it.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public bool TryGet(ReadOnlySpan<byte> raw, int kind, out object? value, out Key key)
     {
         // The bytes as four words, zero-padded: compared whole, no per-byte loop.
@@ -57,6 +59,7 @@ internal sealed class ValueCache
         return false;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     public void Set(in Key key, object? value)
     {
         ref var entry = ref _entries[key.Slot];

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace MeetEngage.Export;
+namespace MeetEngage;
 
 /// <summary>
 /// MethodImplOptions.AggressiveOptimization, which netstandard2.0 does not name: the method is

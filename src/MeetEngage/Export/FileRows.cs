@@ -1,0 +1,85 @@
+using System;
+using System.IO;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using MeetEngage.Json;
+
+namespace MeetEngage.Export;
+
+/// <summary>
+/// What Export-MeetEngageData hands the reader: rows go to the file writer as tokens, each also
+/// kept as its compact JSON (<see cref="RowJson"/>), so that no object is built per row; the API's
+/// metadata objects are built as <see cref="ExportRow"/>s, keys as sent and numbers as text.
+/// </summary>
+internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowTokens<ExportRow>
+{
+    /// <summary>What the reader returns for each row: the row is in the writer already.</summary>
+    public static readonly ExportRow Written = new(0);
+
+    private static readonly byte[] BodyStart = { (byte)'{', (byte)'"', (byte)'o', (byte)'u', (byte)'t', (byte)'p', (byte)'u', (byte)'t', (byte)'"', (byte)':', (byte)'[' };
+    private static readonly byte[] BodyEnd = { (byte)']', (byte)'}' };
+
+    private readonly IExportWriter _writer;
+    private readonly RowJson _json = new();
+    private int _depth;
+
+    public FileRows(IExportWriter writer)
+    {
+        _writer = writer;
+    }
+
+    public ExportRow NewObject(int expectedProperties) => ExportRowBuilder.Instance.NewObject(expectedProperties);
+
+    public void Add(ExportRow target, string name, object? value) => ExportRowBuilder.Instance.Add(target, name, value);
+
+    public void Replace(ExportRow target, string name, object? value) => ExportRowBuilder.Instance.Replace(target, name, value);
+
+    [MethodImpl(HotPath.Optimized)]
+    public void Token(ref Utf8JsonReader reader, PropertyName? name)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+            case JsonTokenType.StartArray:
+                if (_depth++ == 0)
+                {
+                    _json.Clear();
+                }
+
+                break;
+            case JsonTokenType.EndObject:
+            case JsonTokenType.EndArray:
+                _depth--;
+                break;
+        }
+
+        _json.Append(ref reader);
+        _writer.Token(ref reader, name, _json);
+    }
+
+    public ExportRow RowEnded(bool repeatedKey)
+    {
+        _depth = 0;
+        _writer.RowEnded(_json, repeatedKey);
+        return Written;
+    }
+
+    /// <summary>
+    /// A row's compact JSON read back as an <see cref="ExportRow"/>, by the same reader and with the
+    /// same rules (the last value of a repeated key counts, at the key's first place).
+    /// </summary>
+    public static ExportRow Parse(ReadOnlySpan<byte> row)
+    {
+        var body = new byte[BodyStart.Length + row.Length + BodyEnd.Length];
+        BodyStart.CopyTo(body, 0);
+        row.CopyTo(body.AsSpan(BodyStart.Length));
+        BodyEnd.CopyTo(body, BodyStart.Length + row.Length);
+        using var reader = new OutputReader<ExportRow>(new MemoryStream(body, writable: false), ExportRowBuilder.Instance, maxTokenBytes: Math.Max(body.Length, OutputReader<ExportRow>.DefaultMaxTokenBytes));
+        if (!reader.TryReadRow(out var parsed))
+        {
+            throw new InvalidOperationException("A row's JSON did not read back as a row.");
+        }
+
+        return parsed;
+    }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace MeetEngage.Export;
+
+/// <summary>
+/// A row as compact JSON, built from its tokens as the reader meets them: the JSON Lines line of
+/// the row, and the row's text for anything that must look at it again (an array cell of a CSV
+/// row, a row that repeats a key). Byte for byte what <see cref="CompactJson"/> writes for the
+/// same row: keys as sent, numbers with their digits, strings escaped only where JSON requires
+/// (a string the API sent without escapes is copied as it is: it cannot hold anything to escape).
+/// </summary>
+internal sealed class RowJson
+{
+    private byte[] _bytes = new byte[4096];
+    private byte[] _unescaped = new byte[256];
+
+    // Whether the last token ended a value, so that the next one needs a comma first.
+    private bool _afterValue;
+
+    public int Length { get; private set; }
+
+    public byte[] Buffer => _bytes;
+
+    public ReadOnlySpan<byte> Span => new(_bytes, 0, Length);
+
+    public void Clear()
+    {
+        Length = 0;
+        _afterValue = false;
+    }
+
+    [MethodImpl(HotPath.Optimized)]
+    public void Append(ref Utf8JsonReader reader)
+    {
+        var token = reader.TokenType;
+        if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+        {
+            Byte(token == JsonTokenType.EndObject ? (byte)'}' : (byte)']');
+            _afterValue = true;
+            return;
+        }
+
+        if (_afterValue)
+        {
+            Byte((byte)',');
+        }
+
+        switch (token)
+        {
+            case JsonTokenType.StartObject:
+                Byte((byte)'{');
+                _afterValue = false;
+                return;
+            case JsonTokenType.StartArray:
+                Byte((byte)'[');
+                _afterValue = false;
+                return;
+            case JsonTokenType.PropertyName:
+                String(ref reader);
+                Byte((byte)':');
+                _afterValue = false;
+                return;
+            case JsonTokenType.String:
+                String(ref reader);
+                break;
+            default:
+                // Numbers as sent; true, false and null are their own text.
+                Bytes(reader.ValueSpan);
+                break;
+        }
+
+        _afterValue = true;
+    }
+
+    /// <summary>A string's bytes without its quotes or escapes, valid until the next call.</summary>
+    [MethodImpl(HotPath.Optimized)]
+    public ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan;
+        }
+
+        // Unescaping never makes a string longer.
+        if (_unescaped.Length < reader.ValueSpan.Length)
+        {
+            _unescaped = new byte[Math.Max(reader.ValueSpan.Length, _unescaped.Length * 2)];
+        }
+
+        var length = reader.CopyString(_unescaped);
+        return new ReadOnlySpan<byte>(_unescaped, 0, length);
+    }
+
+    [MethodImpl(HotPath.Optimized)]
+    private void String(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            Byte((byte)'"');
+            Bytes(reader.ValueSpan);
+            Byte((byte)'"');
+            return;
+        }
+
+        var text = Unescaped(ref reader);
+        Ensure((text.Length * 6) + 2);
+        _bytes[Length++] = (byte)'"';
+        foreach (var b in text)
+        {
+            if (b >= 0x20 && b != '"' && b != '\\')
+            {
+                _bytes[Length++] = b;
+            }
+            else
+            {
+                Length += Utf8Buffer.Escape((char)b, _bytes, Length);
+            }
+        }
+
+        _bytes[Length++] = (byte)'"';
+    }
+
+    private void Byte(byte b)
+    {
+        if (Length == _bytes.Length)
+        {
+            Ensure(1);
+        }
+
+        _bytes[Length++] = b;
+    }
+
+    private void Bytes(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(new Span<byte>(_bytes, Length, bytes.Length));
+        Length += bytes.Length;
+    }
+
+    private void Ensure(int more)
+    {
+        if (Length + more > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + more));
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using MeetEngage.Export;
+using MeetEngage.Json;
+using Xunit;
+
+namespace MeetEngage.Tests;
+
+/// <summary>
+/// Export-MeetEngageData writes rows from their tokens (FileRows, CsvWriter.Tokens, RowJson); the
+/// rows' objects (ExportRowBuilder, Flattener, CompactJson) are the reference, which Get-MeetEngageData
+/// -Flatten shares. Both ways must give the same file byte for byte, the same columns and warnings.
+/// </summary>
+public class FileRowsTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "me-filerows-units-" + Guid.NewGuid().ToString("N"));
+
+    public FileRowsTests()
+    {
+        Directory.CreateDirectory(_folder);
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    public static IEnumerable<object[]> Bodies() => new[]
+    {
+        new object[] { "flat", "[{\"a\":1,\"b\":\"x\",\"c\":true,\"d\":null,\"e\":false},{\"a\":2,\"b\":\"y\",\"c\":false,\"d\":\"z\",\"e\":true}]" },
+        new object[] { "nested and arrays", "[{\"Id\":1,\"Details\":{\"Source\":\"LinkedIn\",\"Campaign\":{\"Name\":\"Spring\",\"Id\":7}},\"Answers\":[1,\"two\",{\"x\":null,\"y\":[true,{}]},[]],\"Empty\":{},\"List\":[]}]" },
+        new object[] { "late and missing columns", "[{\"a\":1},{},{\"b\":2,\"a\":3},{\"c\":{\"d\":4}},{\"a\":5,\"c\":null},{\"c\":{\"e\":[1]}}]" },
+        new object[] { "columns out of order", "[{\"a\":1,\"b\":2,\"c\":3},{\"c\":4,\"a\":5},{\"b\":6},{\"d\":7,\"c\":8,\"b\":9,\"a\":10}]" },
+        new object[] { "escapes", "[{\"q\":\"say \\\"hi\\\"\",\"nl\":\"a\\nb\\r\\n\\t\",\"u\":\"\\u00e9\\u65e5\\ud83c\\udf89\",\"sl\":\"a\\/b\\\\c\",\"ctl\":\"\\u0001\\u001f\",\"raw\":\"Zoë 日本 🎉\",\"k\\\"ey\":1,\"arr\":[\"\\\"\",\"\\u00e9\"]}]" },
+        new object[] { "numbers as sent", "[{\"a\":1E2,\"b\":-0.0,\"c\":1.0e400,\"d\":123456789012345678901234567890,\"e\":[0.10,1e-7]}]" },
+        new object[] { "repeated keys", "[{\"a\":1,\"A\":2,\"b\":3},{\"a\":{\"x\":1},\"b\":0,\"a\":{\"y\":2}},{\"n\":[{\"k\":1,\"k\":2}]},{\"s\":1,\"s\":{\"t\":2}},{\"o\":{\"p\":1,\"P\":{\"q\":[]}}}]" },
+        new object[] { "colliding flattened names", "[{\"Details.Source\":\"literal\",\"Details\":{\"Source\":\"nested\"}},{\"x\":{\"y\":1},\"X.Y\":2},{\"Details\":{\"Source\":\"again\"}}]" },
+        new object[] { "names that need another name", "[{\"\":1,\"PSObject\":{\"\":2,\"psbase\":3},\"x\":\"a\",\"(empty)\":4},{\"pstypenames\":[1],\"Psadapted\":{}}]" },
+        new object[] { "case of names across rows", "[{\"Name\":1,\"Sub\":{\"Key\":1}},{\"name\":2,\"sub\":{\"KEY\":2}},{\"NAME\":3}]" },
+        new object[] { "white space in the body", "[ {\n  \"a\" : 1 ,\n  \"b\" : [ 1 , { \"c\" : \"d\" } ] ,\n  \"e\" : { }\n } ,\n {\"a\":2}\n]" },
+        new object[] { "an empty row first", "[{},{\"a\":1},{}]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void Csv_from_tokens_is_the_csv_from_objects(string what, string rows)
+    {
+        Assert.NotEmpty(what);
+        AssertSameCsv(Body(rows));
+    }
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void Json_Lines_from_tokens_are_the_lines_from_objects(string what, string rows)
+    {
+        Assert.NotEmpty(what);
+        AssertSameJsonLines(Body(rows));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Random_rows_give_the_same_files_both_ways(int seed)
+    {
+        var random = new Random(seed);
+        var rows = Enumerable.Range(0, 3000).Select(_ => RandomObject(random, 0)).ToArray();
+        var body = Body("[" + string.Join(",", rows) + "]");
+        AssertSameCsv(body);
+        AssertSameJsonLines(body);
+    }
+
+    [Fact]
+    public void Rows_larger_than_a_block_and_many_rows_across_blocks_are_kept_whole()
+    {
+        var big = new string('x', 1_500_000);
+        var rows = Enumerable.Range(0, 20_000).Select(i => "{\"a\":" + i + ",\"s\":\"" + (i % 7 == 0 ? "q\\\"uote" : "plain") + "\"}").ToList();
+        rows.Insert(10_000, "{\"a\":\"" + big + "\",\"late\":[\"" + big + "\"]}");
+        var body = Body("[" + string.Join(",", rows) + "]");
+        AssertSameCsv(body);
+        AssertSameJsonLines(body);
+    }
+
+    private void AssertSameCsv(byte[] body)
+    {
+        var fromObjects = Export(body, tokens: false, csv: true);
+        var fromTokens = Export(body, tokens: true, csv: true);
+        Assert.Equal(fromObjects.Columns, fromTokens.Columns);
+        Assert.Equal(fromObjects.Warnings, fromTokens.Warnings);
+        Assert.Equal(fromObjects.Rows, fromTokens.Rows);
+        Assert.Equal(Encoding.UTF8.GetString(fromObjects.File), Encoding.UTF8.GetString(fromTokens.File));
+    }
+
+    private void AssertSameJsonLines(byte[] body)
+    {
+        var fromObjects = Export(body, tokens: false, csv: false);
+        var fromTokens = Export(body, tokens: true, csv: false);
+        Assert.Equal(fromObjects.Columns, fromTokens.Columns);
+        Assert.Equal(fromObjects.Rows, fromTokens.Rows);
+        Assert.Equal(Encoding.UTF8.GetString(fromObjects.File), Encoding.UTF8.GetString(fromTokens.File));
+    }
+
+    private (byte[] File, string[] Columns, string[] Warnings, long Rows) Export(byte[] body, bool tokens, bool csv)
+    {
+        var name = Guid.NewGuid().ToString("N");
+        var data = Path.Combine(_folder, name + ".data");
+        var final = Path.Combine(_folder, name + ".final");
+        var warnings = new List<string>();
+        var encoding = new UTF8Encoding(false);
+        string[] columns;
+        long rows;
+        using (var writer = csv
+            ? (IExportWriter)new CsvWriter(ExportStreams.OpenData(data, 0), encoding, new ColumnSet(), 0, warnings.Add)
+            : new JsonLinesWriter(ExportStreams.OpenData(data, 0), encoding, new ColumnSet(refuseBeyondBound: false), 0))
+        {
+            if (tokens)
+            {
+                using var reader = new OutputReader<ExportRow>(new MemoryStream(body), new FileRows(writer));
+                while (reader.TryReadRow(out var row))
+                {
+                    Assert.Same(FileRows.Written, row);
+                }
+            }
+            else
+            {
+                using var reader = new OutputReader<ExportRow>(new MemoryStream(body), ExportRowBuilder.Instance);
+                while (reader.TryReadRow(out var row))
+                {
+                    writer.Write(row);
+                }
+            }
+
+            var wroteFinal = writer.WriteFinal(final, default);
+            columns = writer.Columns.ToArray();
+            rows = writer.Rows;
+            if (!wroteFinal)
+            {
+                final = data;
+            }
+        }
+
+        return (File.ReadAllBytes(final), columns, warnings.ToArray(), rows);
+    }
+
+    private static byte[] Body(string rows) => Encoding.UTF8.GetBytes("{\"output\":" + rows + ",\"count\":1}");
+
+    private static readonly string[] Keys = { "a", "A", "b", "c", "c.d", "d", "", "PSObject", "x y", "\\u00e9", "k\\\"q" };
+
+    private static string RandomObject(Random random, int depth)
+    {
+        var count = random.Next(0, depth == 0 ? 7 : 4);
+        var parts = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            parts.Add("\"" + Keys[random.Next(Keys.Length)] + "\":" + RandomValue(random, depth + 1));
+        }
+
+        return "{" + string.Join(",", parts) + "}";
+    }
+
+    private static string RandomValue(Random random, int depth)
+    {
+        switch (random.Next(depth < 4 ? 9 : 6))
+        {
+            case 0: return "null";
+            case 1: return random.Next(2) == 0 ? "true" : "false";
+            case 2: return random.Next(-1000, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) + (random.Next(3) == 0 ? ".50" : string.Empty);
+            case 3: return "\"s" + random.Next(100) + "\"";
+            case 4: return "\"q\\\"" + random.Next(10) + "\\n\"";
+            case 5: return "\"\"";
+            case 6:
+            case 7: return RandomObject(random, depth);
+            default:
+                var items = Enumerable.Range(0, random.Next(0, 4)).Select(_ => RandomValue(random, depth + 1));
+                return "[" + string.Join(",", items) + "]";
+        }
+    }
+}
