@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MeetEngage;
 using MeetEngage.Export;
 using MeetEngage.Json;
 using Xunit;
@@ -85,6 +86,22 @@ public class FileRowsTests : IDisposable
         AssertSameJsonLines(body);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_row_left_unfinished_by_a_broken_response_is_dropped_when_the_rows_come_again(bool csv)
+    {
+        // The client requests a response again when it broke off before its first row was whole.
+        var body = Body("[{\"a\":{\"b\":[1,{\"c\":2}]},\"d\":\"x\"},{\"a\":1,\"e\":[]}]");
+        var text = Encoding.UTF8.GetString(body);
+        var broken = Encoding.UTF8.GetBytes(text.Substring(0, text.IndexOf("\"c\"", StringComparison.Ordinal) + 3));
+        var fromObjects = Export(body, tokens: false, csv);
+        var afterBreak = Export(body, tokens: true, csv, broken);
+        Assert.Equal(fromObjects.Columns, afterBreak.Columns);
+        Assert.Equal(fromObjects.Rows, afterBreak.Rows);
+        Assert.Equal(Encoding.UTF8.GetString(fromObjects.File), Encoding.UTF8.GetString(afterBreak.File));
+    }
+
     private void AssertSameCsv(byte[] body)
     {
         var fromObjects = Export(body, tokens: false, csv: true);
@@ -104,7 +121,7 @@ public class FileRowsTests : IDisposable
         Assert.Equal(Encoding.UTF8.GetString(fromObjects.File), Encoding.UTF8.GetString(fromTokens.File));
     }
 
-    private (byte[] File, string[] Columns, string[] Warnings, long Rows) Export(byte[] body, bool tokens, bool csv)
+    private (byte[] File, string[] Columns, string[] Warnings, long Rows) Export(byte[] body, bool tokens, bool csv, byte[]? brokenFirst = null)
     {
         var name = Guid.NewGuid().ToString("N");
         var data = Path.Combine(_folder, name + ".data");
@@ -117,7 +134,18 @@ public class FileRowsTests : IDisposable
             ? (IExportWriter)new CsvWriter(ExportStreams.OpenData(data, 0), encoding, new ColumnSet(), 0, warnings.Add)
             : new JsonLinesWriter(ExportStreams.OpenData(data, 0), encoding, new ColumnSet(refuseBeyondBound: false), 0))
         {
-            if (tokens)
+            if (brokenFirst is not null)
+            {
+                var fileRows = new FileRows(writer);
+                using var broken = new OutputReader<ExportRow>(new MemoryStream(brokenFirst), fileRows);
+                var failure = Assert.Throws<MeetEngageException>(() => broken.TryReadRow(out _));
+                Assert.Equal(ErrorKind.Truncated, failure.Kind);
+                using var again = new OutputReader<ExportRow>(new MemoryStream(body), fileRows);
+                while (again.TryReadRow(out _))
+                {
+                }
+            }
+            else if (tokens)
             {
                 using var reader = new OutputReader<ExportRow>(new MemoryStream(body), new FileRows(writer));
                 while (reader.TryReadRow(out var row))

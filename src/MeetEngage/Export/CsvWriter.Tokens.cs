@@ -72,7 +72,6 @@ internal sealed partial class CsvWriter
             case JsonTokenType.StartObject:
                 if (_depth == 0)
                 {
-                    BeginTokenRow();
                     Open(FlatPaths.Root, null);
                 }
                 else
@@ -148,8 +147,9 @@ internal sealed partial class CsvWriter
         EndRow(width);
     }
 
-    private void BeginTokenRow()
+    public void RowStarted()
     {
+        _inArray = 0;
         _rowStamp++;
         _cellCount = 0;
         _inOrder = true;

@@ -21,7 +21,6 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
 
     private readonly IExportWriter _writer;
     private readonly RowJson _json = new();
-    private int _depth;
 
     public FileRows(IExportWriter writer)
     {
@@ -34,32 +33,21 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
 
     public void Replace(ExportRow target, string name, object? value) => ExportRowBuilder.Instance.Replace(target, name, value);
 
+    public void RowStarted()
+    {
+        _json.Clear();
+        _writer.RowStarted();
+    }
+
     [MethodImpl(HotPath.Optimized)]
     public void Token(ref Utf8JsonReader reader, PropertyName? name)
     {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.StartObject:
-            case JsonTokenType.StartArray:
-                if (_depth++ == 0)
-                {
-                    _json.Clear();
-                }
-
-                break;
-            case JsonTokenType.EndObject:
-            case JsonTokenType.EndArray:
-                _depth--;
-                break;
-        }
-
         _json.Append(ref reader);
         _writer.Token(ref reader, name, _json);
     }
 
     public ExportRow RowEnded(bool repeatedKey)
     {
-        _depth = 0;
         _writer.RowEnded(_json, repeatedKey);
         return Written;
     }

@@ -18,6 +18,9 @@ internal interface IExportWriter : IDisposable
     /// <summary>Writes a row given as objects.</summary>
     void Write(ExportRow row);
 
+    /// <summary>A row given as tokens begins (see <see cref="IRowTokens{TObject}.RowStarted"/>).</summary>
+    void RowStarted();
+
     /// <summary>One token of a row (see <see cref="IRowTokens{TObject}"/>), already appended to <paramref name="json"/>.</summary>
     void Token(ref Utf8JsonReader reader, PropertyName? name, RowJson json);
 

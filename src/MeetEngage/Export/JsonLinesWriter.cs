@@ -60,6 +60,12 @@ internal sealed class JsonLinesWriter : IExportWriter
         WriteLine(line.Array!, line.Offset, line.Count);
     }
 
+    public void RowStarted()
+    {
+        _depth = 0;
+        _names.Clear();
+    }
+
     [MethodImpl(HotPath.Optimized)]
     public void Token(ref Utf8JsonReader reader, PropertyName? name, RowJson json)
     {
@@ -67,11 +73,7 @@ internal sealed class JsonLinesWriter : IExportWriter
         {
             case JsonTokenType.StartObject:
             case JsonTokenType.StartArray:
-                if (_depth++ == 0)
-                {
-                    _names.Clear();
-                }
-
+                _depth++;
                 break;
             case JsonTokenType.EndObject:
             case JsonTokenType.EndArray:

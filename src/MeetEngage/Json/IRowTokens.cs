@@ -13,6 +13,12 @@ namespace MeetEngage.Json;
 internal interface IRowTokens<out TObject>
 {
     /// <summary>
+    /// A row begins: its <c>{</c> comes next. Whatever a row left unfinished (a response that
+    /// broke off in its first row and is requested again) is to be dropped.
+    /// </summary>
+    void RowStarted();
+
+    /// <summary>
     /// One token of the current row, from the row's own <c>{</c> to its closing <c>}</c>; for a
     /// property name, <paramref name="name"/> is that name as the reader resolved it, else null.
     /// </summary>

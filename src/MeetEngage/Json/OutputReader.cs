@@ -317,6 +317,7 @@ internal sealed partial class OutputReader<TObject> : IDisposable
                 if (_tokens is not null)
                 {
                     _rowRepeatsKey = false;
+                    _tokens.RowStarted();
                     return HandleRowToken(ref reader);
                 }
 
