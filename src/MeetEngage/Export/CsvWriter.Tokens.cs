@@ -259,23 +259,23 @@ internal sealed partial class CsvWriter
     {
         switch (reader.TokenType)
         {
-            case JsonTokenType.String:
+            case JsonTokenType.String when reader.ValueIsEscaped:
                 Byte((byte)'"');
-                if (reader.ValueIsEscaped)
-                {
-                    DoublingQuotes(json.Unescaped(ref reader));
-                }
-                else
-                {
-                    Bytes(reader.ValueSpan);
-                }
-
+                DoublingQuotes(json.Unescaped(ref reader));
                 Byte((byte)'"');
                 return;
+            case JsonTokenType.String:
             case JsonTokenType.Number:
-                Byte((byte)'"');
-                Bytes(reader.ValueSpan);
-                Byte((byte)'"');
+                // In quotes as sent: a string without escapes holds no quote to double.
+                var value = reader.ValueSpan;
+                Ensure(value.Length + 2);
+                var block = _block;
+                var at = _used;
+                block[at++] = (byte)'"';
+                value.CopyTo(new Span<byte>(block, at, value.Length));
+                at += value.Length;
+                block[at++] = (byte)'"';
+                _used = at;
                 return;
             case JsonTokenType.True:
                 Bytes(TrueCell);

@@ -42,36 +42,67 @@ internal sealed class RowJson
             return;
         }
 
-        if (_afterValue)
+        if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
         {
-            Byte((byte)',');
+            Ensure(2);
+            if (_afterValue)
+            {
+                _bytes[Length++] = (byte)',';
+            }
+
+            _bytes[Length++] = token == JsonTokenType.StartObject ? (byte)'{' : (byte)'[';
+            _afterValue = false;
+            return;
         }
 
-        switch (token)
+        var isName = token == JsonTokenType.PropertyName;
+        if ((token == JsonTokenType.String || isName) && reader.ValueIsEscaped)
         {
-            case JsonTokenType.StartObject:
-                Byte((byte)'{');
-                _afterValue = false;
-                return;
-            case JsonTokenType.StartArray:
-                Byte((byte)'[');
-                _afterValue = false;
-                return;
-            case JsonTokenType.PropertyName:
-                String(ref reader);
-                Byte((byte)':');
-                _afterValue = false;
-                return;
-            case JsonTokenType.String:
-                String(ref reader);
-                break;
-            default:
-                // Numbers as sent; true, false and null are their own text.
-                Bytes(reader.ValueSpan);
-                break;
+            if (_afterValue)
+            {
+                Byte((byte)',');
+            }
+
+            EscapedString(ref reader);
+        }
+        else
+        {
+            // One copy with its comma, quotes and colon: strings the API sent without escapes
+            // (which hold nothing to escape), numbers as sent, and true, false and null.
+            var value = reader.ValueSpan;
+            Ensure(value.Length + 4);
+            var bytes = _bytes;
+            var at = Length;
+            if (_afterValue)
+            {
+                bytes[at++] = (byte)',';
+            }
+
+            var quoted = token != JsonTokenType.Number && (isName || token == JsonTokenType.String);
+            if (quoted)
+            {
+                bytes[at++] = (byte)'"';
+            }
+
+            value.CopyTo(new Span<byte>(bytes, at, value.Length));
+            at += value.Length;
+            if (quoted)
+            {
+                bytes[at++] = (byte)'"';
+            }
+
+            Length = at;
         }
 
-        _afterValue = true;
+        if (isName)
+        {
+            Byte((byte)':');
+            _afterValue = false;
+        }
+        else
+        {
+            _afterValue = true;
+        }
     }
 
     /// <summary>A string's bytes without its quotes or escapes, valid until the next call.</summary>
@@ -93,17 +124,8 @@ internal sealed class RowJson
         return new ReadOnlySpan<byte>(_unescaped, 0, length);
     }
 
-    [MethodImpl(HotPath.Optimized)]
-    private void String(ref Utf8JsonReader reader)
+    private void EscapedString(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped)
-        {
-            Byte((byte)'"');
-            Bytes(reader.ValueSpan);
-            Byte((byte)'"');
-            return;
-        }
-
         var text = Unescaped(ref reader);
         Ensure((text.Length * 6) + 2);
         _bytes[Length++] = (byte)'"';
@@ -130,13 +152,6 @@ internal sealed class RowJson
         }
 
         _bytes[Length++] = b;
-    }
-
-    private void Bytes(ReadOnlySpan<byte> bytes)
-    {
-        Ensure(bytes.Length);
-        bytes.CopyTo(new Span<byte>(_bytes, Length, bytes.Length));
-        Length += bytes.Length;
     }
 
     private void Ensure(int more)
