@@ -161,19 +161,24 @@ internal sealed partial class CsvWriter : IExportWriter
 
         _spill.Write(_block, 0, _rowStart);
         var partial = _used - _rowStart;
-        if (partial + more > _block.Length)
+        MoveToStart(ref _block, _rowStart, partial, partial + more);
+        _rowStart = 0;
+        _used = partial;
+    }
+
+    /// <summary>Moves <paramref name="count"/> bytes from <paramref name="from"/> to the buffer's start, in a larger buffer when it needs <paramref name="needed"/>.</summary>
+    private static void MoveToStart(ref byte[] buffer, int from, int count, int needed)
+    {
+        if (needed > buffer.Length)
         {
-            var larger = new byte[Math.Max(_block.Length * 2, partial + more)];
-            Buffer.BlockCopy(_block, _rowStart, larger, 0, partial);
-            _block = larger;
+            var larger = new byte[Math.Max(buffer.Length * 2, needed)];
+            Buffer.BlockCopy(buffer, from, larger, 0, count);
+            buffer = larger;
         }
         else
         {
-            Buffer.BlockCopy(_block, _rowStart, _block, 0, partial);
+            Buffer.BlockCopy(buffer, from, buffer, 0, count);
         }
-
-        _rowStart = 0;
-        _used = partial;
     }
 
     private void FlushBlock()
@@ -298,17 +303,7 @@ internal sealed partial class CsvWriter : IExportWriter
         }
 
         var kept = buffered - at;
-        if (needed > input.Length)
-        {
-            var larger = new byte[Math.Max(needed, input.Length * 2)];
-            Buffer.BlockCopy(input, at, larger, 0, kept);
-            input = larger;
-        }
-        else
-        {
-            Buffer.BlockCopy(input, at, input, 0, kept);
-        }
-
+        MoveToStart(ref input, at, kept, needed);
         at = 0;
         buffered = kept;
         while (buffered < needed)
