@@ -63,6 +63,19 @@ public class FileRowsTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(Bodies))]
+    public void Rows_that_arrive_in_small_pieces_give_the_same_files(string what, string rows)
+    {
+        // A row across several reads of the body reaches the writer in parts (IRowTokens.RowBytes).
+        Assert.NotEmpty(what);
+        var body = Body(rows);
+        foreach (var csv in new[] { true, false })
+        {
+            AssertSame(Export(body, tokens: false, csv), Export(body, tokens: true, csv, pieces: new Random(body.Length)));
+        }
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -73,6 +86,7 @@ public class FileRowsTests : IDisposable
         var body = Body("[" + string.Join(",", rows) + "]");
         AssertSameCsv(body);
         AssertSameJsonLines(body);
+        AssertSame(Export(body, tokens: false, csv: true), Export(body, tokens: true, csv: true, pieces: random));
     }
 
     [Fact]
@@ -110,7 +124,7 @@ public class FileRowsTests : IDisposable
         Assert.Equal(Encoding.UTF8.GetString(fromObjects.File), Encoding.UTF8.GetString(fromTokens.File));
     }
 
-    private (byte[] File, string[] Columns, string[] Warnings, long Rows) Export(byte[] body, bool tokens, bool csv, byte[]? brokenFirst = null)
+    private (byte[] File, string[] Columns, string[] Warnings, long Rows) Export(byte[] body, bool tokens, bool csv, byte[]? brokenFirst = null, Random? pieces = null)
     {
         var name = Guid.NewGuid().ToString("N");
         var data = Path.Combine(_folder, name + ".data");
@@ -136,7 +150,8 @@ public class FileRowsTests : IDisposable
             }
             else if (tokens)
             {
-                using var reader = new OutputReader<ExportRow>(new MemoryStream(body), new FileRows(writer));
+                var stream = pieces is null ? (Stream)new MemoryStream(body) : new ChunkedStream(body, _ => pieces.Next(1, 300));
+                using var reader = new OutputReader<ExportRow>(stream, new FileRows(writer));
                 while (reader.TryReadRow(out var row))
                 {
                     Assert.Same(FileRows.Written, row);

@@ -8,7 +8,8 @@ using MeetEngage.Json;
 namespace MeetEngage.Export;
 
 /// <summary>
-/// Rows as tokens: each cell is encoded into the block straight from the JSON bytes (a string the
+/// Rows as tokens: each cell is encoded into the block straight from the JSON bytes (an array
+/// cell from its compact JSON, <see cref="RowJson"/>) (a string the
 /// API sent without escapes is copied as is: it holds no quote to double), and its column comes
 /// from <see cref="FlatPaths"/>. Rows whose cells arrive in column order, the usual case, are
 /// written in place; others are laid out in column order at their end.
@@ -28,9 +29,9 @@ internal sealed partial class CsvWriter
     private PropertyName? _pending;
     private int _position;
 
-    // Inside an array cell: how deeply, where its '[' is in the row's JSON, and its column.
+    // Inside an array cell: how deeply, its compact JSON so far, and its column.
+    private readonly RowJson _arrayJson = new();
     private int _inArray;
-    private int _arrayStart;
     private int _arrayColumn;
 
     // Per column, for the row whose stamp it carries: where its cell is from _rowStart, and how long.
@@ -50,18 +51,19 @@ internal sealed partial class CsvWriter
     private readonly List<(int Path, string Name)> _newColumns = new();
 
     [MethodImpl(HotPath.Optimized)]
-    public void Token(ref Utf8JsonReader reader, PropertyName? name, RowJson json)
+    public void Token(ref Utf8JsonReader reader, PropertyName? name)
     {
         var token = reader.TokenType;
         if (_inArray > 0)
         {
+            _arrayJson.Append(ref reader);
             if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
                 _inArray++;
             }
             else if (token is JsonTokenType.EndObject or JsonTokenType.EndArray && --_inArray == 0)
             {
-                ArrayCell(json);
+                ArrayCell();
             }
 
             return;
@@ -83,7 +85,8 @@ internal sealed partial class CsvWriter
 
             case JsonTokenType.StartArray:
                 _inArray = 1;
-                _arrayStart = json.Length - 1;
+                _arrayJson.Clear();
+                _arrayJson.Append(ref reader);
                 _arrayColumn = ColumnOf(NextPath(), _pending!);
                 return;
 
@@ -105,20 +108,20 @@ internal sealed partial class CsvWriter
 
             default:
                 BeginCell(ColumnOf(NextPath(), _pending!));
-                ScalarCell(ref reader, json);
+                ScalarCell(ref reader);
                 EndCell();
                 return;
         }
     }
 
     [MethodImpl(HotPath.Optimized)]
-    public void RowEnded(RowJson json, bool repeatedKey)
+    public void RowEnded(ReadOnlySpan<byte> row, bool repeatedKey, bool compact)
     {
         if (repeatedKey || _collided)
         {
             // Only the last value of a repeated key counts, and colliding names are renamed: the
             // objects' flattening knows both, so such a row is read again as objects.
-            Write(FileRows.Parse(json.Span));
+            Write(FileRows.Parse(row));
             return;
         }
 
@@ -255,13 +258,13 @@ internal sealed partial class CsvWriter
     }
 
     [MethodImpl(HotPath.Optimized)]
-    private void ScalarCell(ref Utf8JsonReader reader, RowJson json)
+    private void ScalarCell(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String when reader.ValueIsEscaped:
                 Byte((byte)'"');
-                DoublingQuotes(json.Unescaped(ref reader));
+                DoublingQuotes(_arrayJson.Unescaped(ref reader));
                 Byte((byte)'"');
                 return;
             case JsonTokenType.String:
@@ -290,11 +293,11 @@ internal sealed partial class CsvWriter
     }
 
     /// <summary>The array that just closed, as one cell of its compact JSON text.</summary>
-    private void ArrayCell(RowJson json)
+    private void ArrayCell()
     {
         BeginCell(_arrayColumn);
         Byte((byte)'"');
-        DoublingQuotes(new ReadOnlySpan<byte>(json.Buffer, _arrayStart, json.Length - _arrayStart));
+        DoublingQuotes(_arrayJson.Span);
         Byte((byte)'"');
         EndCell();
     }

@@ -7,9 +7,9 @@ using MeetEngage.Json;
 namespace MeetEngage.Export;
 
 /// <summary>
-/// What Export-MeetEngageData hands the reader: rows go to the file writer as tokens, each also
-/// kept as its compact JSON (<see cref="RowJson"/>), so that no object is built per row; the API's
-/// metadata objects are built as <see cref="ExportRow"/>s, keys as sent and numbers as text.
+/// What Export-MeetEngageData hands the reader: rows go to the file writer as tokens, then as the
+/// bytes the body sent for them, so that no object is built per row; the API's metadata objects
+/// are built as <see cref="ExportRow"/>s, keys as sent and numbers as text.
 /// </summary>
 internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowTokens<ExportRow>
 {
@@ -20,11 +20,18 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
     private static readonly byte[] BodyEnd = { (byte)']', (byte)'}' };
 
     private readonly IExportWriter _writer;
-    private readonly RowJson _json = new();
+
+    // The writer as its own class too: a call per token, which the compiler can make direct.
+    private readonly CsvWriter? _csv;
+
+    // A row's bytes that the reader handed over before its end (a row across two reads of the body).
+    private byte[] _bytes = new byte[4096];
+    private int _length;
 
     public FileRows(IExportWriter writer)
     {
         _writer = writer;
+        _csv = writer as CsvWriter;
     }
 
     public ExportRow NewObject(int expectedProperties) => ExportRowBuilder.Instance.NewObject(expectedProperties);
@@ -33,27 +40,54 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
 
     public void Replace(ExportRow target, string name, object? value) => ExportRowBuilder.Instance.Replace(target, name, value);
 
+    /// <summary>JSON Lines writes a row as the body sent it when that is compact JSON; CSV has no use for it.</summary>
+    public bool WantsCompactLength => _csv is null;
+
     public void RowStarted()
     {
-        _json.Clear();
+        _length = 0;
         _writer.RowStarted();
     }
 
     [MethodImpl(HotPath.Optimized)]
     public void Token(ref Utf8JsonReader reader, PropertyName? name)
     {
-        _json.Append(ref reader);
-        _writer.Token(ref reader, name, _json);
+        if (_csv is not null)
+        {
+            _csv.Token(ref reader, name);
+        }
+        else
+        {
+            _writer.Token(ref reader, name);
+        }
     }
 
-    public ExportRow RowEnded(bool repeatedKey)
+    public void RowBytes(ReadOnlySpan<byte> bytes)
     {
-        _writer.RowEnded(_json, repeatedKey);
+        if (_length + bytes.Length > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + bytes.Length));
+        }
+
+        bytes.CopyTo(new Span<byte>(_bytes, _length, bytes.Length));
+        _length += bytes.Length;
+    }
+
+    public ExportRow RowEnded(ReadOnlySpan<byte> lastBytes, bool repeatedKey, long compactBytes, bool unescaped)
+    {
+        var row = lastBytes;
+        if (_length > 0)
+        {
+            RowBytes(lastBytes);
+            row = new ReadOnlySpan<byte>(_bytes, 0, _length);
+        }
+
+        _writer.RowEnded(row, repeatedKey, unescaped && row.Length == compactBytes);
         return Written;
     }
 
     /// <summary>
-    /// A row's compact JSON read back as an <see cref="ExportRow"/>, by the same reader and with the
+    /// A row's JSON read back as an <see cref="ExportRow"/>, by the same reader and with the
     /// same rules (the last value of a repeated key counts, at the key's first place).
     /// </summary>
     public static ExportRow Parse(ReadOnlySpan<byte> row)

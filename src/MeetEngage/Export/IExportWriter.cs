@@ -21,11 +21,14 @@ internal interface IExportWriter : IDisposable
     /// <summary>A row given as tokens begins (see <see cref="IRowTokens{TObject}.RowStarted"/>).</summary>
     void RowStarted();
 
-    /// <summary>One token of a row (see <see cref="IRowTokens{TObject}"/>), already appended to <paramref name="json"/>.</summary>
-    void Token(ref Utf8JsonReader reader, PropertyName? name, RowJson json);
+    /// <summary>One token of a row (see <see cref="IRowTokens{TObject}"/>).</summary>
+    void Token(ref Utf8JsonReader reader, PropertyName? name);
 
-    /// <summary>The row whose tokens came last has ended; <paramref name="json"/> is all of it.</summary>
-    void RowEnded(RowJson json, bool repeatedKey);
+    /// <summary>
+    /// The row whose tokens came last has ended: <paramref name="row"/> is its JSON as the body sent
+    /// it, which is its compact JSON (as <see cref="CompactJson"/> writes it) when <paramref name="compact"/>.
+    /// </summary>
+    void RowEnded(ReadOnlySpan<byte> row, bool repeatedKey, bool compact);
 
     /// <summary>Makes everything written so far durable; returns the data file's length.</summary>
     long Checkpoint();

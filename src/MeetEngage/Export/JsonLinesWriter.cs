@@ -12,8 +12,10 @@ namespace MeetEngage.Export;
 /// <summary>
 /// JSON Lines: each row as one line of compact JSON equal to the API's row (nothing flattened,
 /// numbers with the API's digits), lines ended by <c>\n</c> as the format asks. The data file is
-/// the final file. A row given as tokens is its <see cref="RowJson"/>; a row that repeats a key is
-/// read back as objects first, so that the line keeps only the last value, as Get-MeetEngageData does.
+/// the final file. A row given as tokens is written as the body sent it when that is its compact JSON
+/// (the usual case: one copy a row), else rewritten compactly (<see cref="RowJson"/>); a row that
+/// repeats a key is read back as objects first, so that the line keeps only the last value, as
+/// Get-MeetEngageData does.
 /// </summary>
 internal sealed class JsonLinesWriter : IExportWriter
 {
@@ -21,14 +23,19 @@ internal sealed class JsonLinesWriter : IExportWriter
 
     private readonly FileStream _data;
     private readonly CompactJson _json = new();
+    private readonly RowJson _rowJson = new();
     private readonly ColumnSet _columns;
     private byte[] _block = new byte[BlockBytes];
     private int _used;
     private int _depth;
 
-    // The row's top-level names, counted as columns when the row ends: a row that repeats a key is
-    // written from its objects, which keep the first spelling only.
-    private readonly List<string> _names = new();
+    // The row's top-level names, counted as columns when the row ends (a row that repeats a key is
+    // written from its objects, which keep the first spelling only); only when they are not the
+    // last row's names, as the same instances (the reader decodes each name once).
+    private PropertyName?[] _names = new PropertyName?[64];
+    private int _nameCount;
+    private int _lastNameCount = -1;
+    private bool _namesChanged;
 
     public JsonLinesWriter(FileStream data, Encoding encoding, ColumnSet columns, long rows)
     {
@@ -57,17 +64,18 @@ internal sealed class JsonLinesWriter : IExportWriter
         }
 
         var line = _json.Write(row);
-        WriteLine(line.Array!, line.Offset, line.Count);
+        WriteLine(line.AsSpan());
     }
 
     public void RowStarted()
     {
         _depth = 0;
-        _names.Clear();
+        _nameCount = 0;
+        _namesChanged = false;
     }
 
     [MethodImpl(HotPath.Optimized)]
-    public void Token(ref Utf8JsonReader reader, PropertyName? name, RowJson json)
+    public void Token(ref Utf8JsonReader reader, PropertyName? name)
     {
         switch (reader.TokenType)
         {
@@ -80,26 +88,52 @@ internal sealed class JsonLinesWriter : IExportWriter
                 _depth--;
                 break;
             case JsonTokenType.PropertyName when _depth == 1:
-                _names.Add(name!.SentAs ?? name.Text);
+                if (_nameCount == _names.Length)
+                {
+                    Array.Resize(ref _names, _nameCount * 2);
+                }
+
+                if (!ReferenceEquals(_names[_nameCount], name))
+                {
+                    _names[_nameCount] = name;
+                    _namesChanged = true;
+                }
+
+                _nameCount++;
                 break;
         }
     }
 
-    public void RowEnded(RowJson json, bool repeatedKey)
+    public void RowEnded(ReadOnlySpan<byte> row, bool repeatedKey, bool compact)
     {
         _depth = 0;
         if (repeatedKey)
         {
-            Write(FileRows.Parse(json.Span));
+            _lastNameCount = -1;
+            Write(FileRows.Parse(row));
             return;
         }
 
-        for (var position = 0; position < _names.Count; position++)
+        if (_namesChanged || _nameCount != _lastNameCount)
         {
-            _columns.IndexOf(_names[position], position);
+            for (var position = 0; position < _nameCount; position++)
+            {
+                var name = _names[position]!;
+                _columns.IndexOf(name.SentAs ?? name.Text, position);
+            }
+
+            _lastNameCount = _nameCount;
         }
 
-        WriteLine(json.Buffer, 0, json.Length);
+        if (compact)
+        {
+            WriteLine(row);
+            return;
+        }
+
+        // White space between tokens, or escapes that the compact form writes otherwise.
+        _rowJson.Rewrite(row);
+        WriteLine(_rowJson.Span);
     }
 
     public long Checkpoint()
@@ -122,8 +156,9 @@ internal sealed class JsonLinesWriter : IExportWriter
         _data.Dispose();
     }
 
-    private void WriteLine(byte[] bytes, int offset, int count)
+    private void WriteLine(ReadOnlySpan<byte> line)
     {
+        var count = line.Length;
         if (_used + count + 1 > _block.Length)
         {
             FlushBlock();
@@ -133,7 +168,7 @@ internal sealed class JsonLinesWriter : IExportWriter
             }
         }
 
-        Buffer.BlockCopy(bytes, offset, _block, _used, count);
+        line.CopyTo(new Span<byte>(_block, _used, count));
         _used += count;
         _block[_used++] = (byte)'\n';
         Rows++;

@@ -5,10 +5,9 @@ using System.Text.Json;
 namespace MeetEngage.Export;
 
 /// <summary>
-/// A row as compact JSON, built from its tokens as the reader meets them: the JSON Lines line of
-/// the row, and the row's text for anything that must look at it again (an array cell of a CSV
-/// row, a row that repeats a key). Byte for byte what <see cref="CompactJson"/> writes for the
-/// same row: keys as sent, numbers with their digits, strings escaped only where JSON requires
+/// JSON made compact from its tokens: a JSON Lines line when the body's row had white space or
+/// escapes, and the text of a CSV array cell. Byte for byte what <see cref="CompactJson"/> writes
+/// for the same value: keys as sent, numbers with their digits, strings escaped only where JSON requires
 /// (a string the API sent without escapes is copied as it is: it cannot hold anything to escape).
 /// </summary>
 internal sealed class RowJson
@@ -21,14 +20,23 @@ internal sealed class RowJson
 
     public int Length { get; private set; }
 
-    public byte[] Buffer => _bytes;
-
     public ReadOnlySpan<byte> Span => new(_bytes, 0, Length);
 
     public void Clear()
     {
         Length = 0;
         _afterValue = false;
+    }
+
+    /// <summary>Makes this the compact form of <paramref name="json"/>, one whole JSON value.</summary>
+    public void Rewrite(ReadOnlySpan<byte> json)
+    {
+        Clear();
+        var reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
+        while (reader.Read())
+        {
+            Append(ref reader);
+        }
     }
 
     [MethodImpl(HotPath.Optimized)]

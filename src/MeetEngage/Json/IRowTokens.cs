@@ -1,3 +1,4 @@
+using System;
 using System.Text.Json;
 
 namespace MeetEngage.Json;
@@ -13,6 +14,12 @@ namespace MeetEngage.Json;
 internal interface IRowTokens<out TObject>
 {
     /// <summary>
+    /// Whether <see cref="RowEnded"/> needs the row's compact length: counting it costs a little on
+    /// every token, for a builder that may write the body's bytes as they are.
+    /// </summary>
+    bool WantsCompactLength { get; }
+
+    /// <summary>
     /// A row begins: its <c>{</c> comes next. Whatever a row left unfinished (a response that
     /// broke off in its first row and is requested again) is to be dropped.
     /// </summary>
@@ -25,8 +32,19 @@ internal interface IRowTokens<out TObject>
     void Token(ref Utf8JsonReader reader, PropertyName? name);
 
     /// <summary>
-    /// The row's closing <c>}</c> was the last token. <paramref name="repeatedKey"/>: some object
-    /// in the row had a key twice (ignoring case), of which only the last value counts.
+    /// Bytes of the current row as the body sent them, from its <c>{</c> on, which the reader is
+    /// about to drop to make room: the row so far, or since the last call.
     /// </summary>
-    TObject RowEnded(bool repeatedKey);
+    void RowBytes(ReadOnlySpan<byte> bytes);
+
+    /// <summary>
+    /// The row's closing <c>}</c> was the last token. <paramref name="lastBytes"/>: the row's bytes
+    /// since the last <see cref="RowBytes"/> (all of them when there was none), up to its <c>}</c>.
+    /// <paramref name="repeatedKey"/>: some object in the row had a key twice (ignoring case), of
+    /// which only the last value counts. <paramref name="compactBytes"/>: the row's length as compact
+    /// JSON; when the row's bytes are that long and <paramref name="unescaped"/> (no string or name
+    /// has an escape), the bytes are the row's compact JSON. Both only with <see cref="WantsCompactLength"/>
+    /// (else -1 and false).
+    /// </summary>
+    TObject RowEnded(ReadOnlySpan<byte> lastBytes, bool repeatedKey, long compactBytes, bool unescaped);
 }

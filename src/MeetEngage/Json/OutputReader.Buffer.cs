@@ -51,6 +51,13 @@ internal sealed partial class OutputReader<TObject>
 
         if (_start > 0)
         {
+            if (_rowStart >= 0)
+            {
+                // The current row's bytes so far go to the builder before they are dropped.
+                _tokens!.RowBytes(new ReadOnlySpan<byte>(_buffer, _rowStart, _start - _rowStart));
+                _rowStart = 0;
+            }
+
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, remaining);
             _bytesBefore += _start;
             _start = 0;

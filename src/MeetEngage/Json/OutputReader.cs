@@ -42,6 +42,15 @@ internal sealed partial class OutputReader<TObject> : IDisposable
 
     /// <summary>Token mode: whether the current row repeated a key within one of its objects.</summary>
     private bool _rowRepeatsKey;
+
+    // Token mode: where the current row's bytes begin in the buffer (-1 between rows), how long the
+    // row would be as compact JSON, whether it has an escaped string or name, and whether the last
+    // token ended a value (so that the next one comes after a comma).
+    private int _rowStart = -1;
+    private readonly bool _countCompactBytes;
+    private long _rowCompactBytes;
+    private bool _rowEscaped;
+    private bool _rowAfterValue;
     private readonly IOutputObserver? _observer;
 
     /// <summary>What the caller must keep out of messages (Api: an echoed Authorization header).</summary>
@@ -110,6 +119,7 @@ internal sealed partial class OutputReader<TObject> : IDisposable
         _state = new JsonReaderState(_options);
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxTokenBytes + 1));
         _tokens = builder as IRowTokens<TObject>;
+        _countCompactBytes = _tokens?.WantsCompactLength == true;
         _keysAsSent = builder is IKeepsApiText;
         _numberKind = _keysAsSent ? ValueCache.NumberTextKind : ValueCache.NumberKind;
     }
@@ -317,6 +327,10 @@ internal sealed partial class OutputReader<TObject> : IDisposable
                 if (_tokens is not null)
                 {
                     _rowRepeatsKey = false;
+                    _rowStart = _start + (int)reader.TokenStartIndex;
+                    _rowCompactBytes = 0;
+                    _rowEscaped = false;
+                    _rowAfterValue = false;
                     _tokens.RowStarted();
                     return HandleRowToken(ref reader);
                 }
@@ -424,54 +438,6 @@ internal sealed partial class OutputReader<TObject> : IDisposable
             _builder.Replace((TObject)top.Object!, key, value);
             ReportRepeatedKey(name);
         }
-    }
-
-    /// <summary>
-    /// Token mode: hands one token of a row to the builder, keeping only the stack of open objects
-    /// and arrays (for names and repeated keys); returns the builder's row at the row's end.
-    /// </summary>
-    [MethodImpl(HotPath.Optimized)]
-    private TObject? HandleRowToken(ref Utf8JsonReader reader)
-    {
-        PropertyName? name = null;
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.StartObject:
-                Push(Frame.ForTokenObject());
-                break;
-
-            case JsonTokenType.StartArray:
-                Push(Frame.ForTokenArray());
-                break;
-
-            case JsonTokenType.PropertyName:
-                NameProperty(ref reader);
-                ref var top = ref _frames[_depth - 1];
-                name = top.PendingName!;
-                if (!top.Seen.Add(name))
-                {
-                    _rowRepeatsKey = true;
-                    ReportRepeatedKey(name);
-                }
-
-                break;
-
-            case JsonTokenType.EndObject:
-            case JsonTokenType.EndArray:
-                _depth--;
-                _frames[_depth] = default;
-                if (_depth == 0)
-                {
-                    _tokens!.Token(ref reader, null);
-                    _phase = Phase.InOutput;
-                    return _tokens.RowEnded(_rowRepeatsKey);
-                }
-
-                break;
-        }
-
-        _tokens!.Token(ref reader, name);
-        return null;
     }
 
     private void ReportRepeatedKey(PropertyName name)
