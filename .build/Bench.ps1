@@ -93,6 +93,7 @@ $smallRows = [int] [Math]::Max(1000, [Math]::Floor($Rows / 10))
 $null = New-Item -ItemType Directory -Force $OutputFolder
 $caseScript = Join-Path $PSScriptRoot 'BenchCase.ps1'
 $pwsh = Get-PwshInvocation
+$syncCommand = Get-Command -Name sync -CommandType Application -ErrorAction Ignore | Select-Object -First 1
 
 function Format-Count([long] $Count) { $Count.ToString('N0', [Globalization.CultureInfo]::InvariantCulture) }
 
@@ -136,6 +137,9 @@ function Invoke-BenchCase($Case, [string] $ShapeName, [string] $BaseUri, [string
     $csvPath = Join-Path $OutputFolder "$name.csv"
     if (Test-Path $resultPath) { Remove-Item $resultPath }
     Write-Host ("==> {0} {1}: {2}, {3} rows (fresh pwsh)" -f $Label, $ShapeName, $what, (Format-Count $caseRows)) -ForegroundColor Cyan
+    # Each case starts from a settled disk too: the files of the case before (hundreds of MB,
+    # deleted after it) are written back or discarded now, not while this case runs.
+    if ($syncCommand) { & $syncCommand }
     $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $caseScript,
         '-Tool', $Case.Tool, '-Sink', $Case.Sink, '-Shape', $ShapeName, '-Rows', "$caseRows", '-BaseUri', $BaseUri,
         '-ModuleManifest', $ModuleManifest, '-CsvPath', $csvPath, '-ResultPath', $resultPath)
