@@ -9,19 +9,11 @@ using Xunit;
 
 namespace MeetEngage.Tests;
 
-public class ExportWriterTests : IDisposable
+public class ExportWriterTests : TempFolderTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "me-export-units-" + Guid.NewGuid().ToString("N"));
-
     public ExportWriterTests()
+        : base("me-export-units-")
     {
-        Directory.CreateDirectory(_folder);
-    }
-
-    public void Dispose()
-    {
-        Directory.Delete(_folder, recursive: true);
-        GC.SuppressFinalize(this);
     }
 
     [Theory]
@@ -74,8 +66,8 @@ public class ExportWriterTests : IDisposable
     [Fact]
     public void Csv_pads_rows_written_before_a_late_column()
     {
-        var path = Path.Combine(_folder, "spill");
-        var final = Path.Combine(_folder, "final.csv");
+        var path = Path.Combine(Folder, "spill");
+        var final = Path.Combine(Folder, "final.csv");
         using (var writer = new CsvWriter(ExportStreams.OpenData(path, 0), new UTF8Encoding(false), new ColumnSet(), 0, _ => { }))
         {
             writer.Write(Row(("A", "1")));
@@ -92,8 +84,8 @@ public class ExportWriterTests : IDisposable
     [Fact]
     public void Csv_copies_rows_larger_than_its_blocks_and_many_rows_across_blocks()
     {
-        var path = Path.Combine(_folder, "spill");
-        var final = Path.Combine(_folder, "final.csv");
+        var path = Path.Combine(Folder, "spill");
+        var final = Path.Combine(Folder, "final.csv");
         var big = new string('x', 1_500_000);
         using (var writer = new CsvWriter(ExportStreams.OpenData(path, 0), new UTF8Encoding(false), new ColumnSet(), 0, _ => { }))
         {

@@ -15,19 +15,11 @@ namespace MeetEngage.Tests;
 /// rows' objects (ExportRowBuilder, Flattener, CompactJson) are the reference, which Get-MeetEngageData
 /// -Flatten shares. Both ways must give the same file byte for byte, the same columns and warnings.
 /// </summary>
-public class FileRowsTests : IDisposable
+public class FileRowsTests : TempFolderTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "me-filerows-units-" + Guid.NewGuid().ToString("N"));
-
     public FileRowsTests()
+        : base("me-filerows-units-")
     {
-        Directory.CreateDirectory(_folder);
-    }
-
-    public void Dispose()
-    {
-        Directory.Delete(_folder, recursive: true);
-        GC.SuppressFinalize(this);
     }
 
     public static IEnumerable<object[]> Bodies() => new[]
@@ -127,8 +119,8 @@ public class FileRowsTests : IDisposable
     private (byte[] File, string[] Columns, string[] Warnings, long Rows) Export(byte[] body, bool tokens, bool csv, byte[]? brokenFirst = null, Random? pieces = null)
     {
         var name = Guid.NewGuid().ToString("N");
-        var data = Path.Combine(_folder, name + ".data");
-        var final = Path.Combine(_folder, name + ".final");
+        var data = Path.Combine(Folder, name + ".data");
+        var final = Path.Combine(Folder, name + ".final");
         var warnings = new List<string>();
         var encoding = new UTF8Encoding(false);
         string[] columns;
