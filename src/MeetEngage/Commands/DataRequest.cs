@@ -11,6 +11,9 @@ namespace MeetEngage.Commands;
 /// </summary>
 internal sealed class DataRequest
 {
+    /// <summary>The largest -ChunkDays: ten years of days.</summary>
+    public const int MaxChunkDays = 3660;
+
     private DataRequest(long fromMilliseconds, long toMilliseconds, int chunkDays)
     {
         FromMilliseconds = fromMilliseconds;

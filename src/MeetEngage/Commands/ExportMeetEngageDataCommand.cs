@@ -40,7 +40,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     public DateTime? To { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 3660)]
+    [ValidateRange(1, DataRequest.MaxChunkDays)]
     public int ChunkDays { get; set; }
 
     [Parameter]

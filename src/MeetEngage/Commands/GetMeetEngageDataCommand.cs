@@ -46,7 +46,7 @@ public sealed class GetMeetEngageDataCommand : MeetEngageCmdlet
     public MeetEngageSession? Session { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 3660)]
+    [ValidateRange(1, DataRequest.MaxChunkDays)]
     public int ChunkDays { get; set; }
 
     [Parameter]

@@ -12,8 +12,10 @@ namespace MeetEngage.Export;
 /// </summary>
 internal sealed class CsvCells
 {
-    private static readonly byte[] TrueField = Encoding.ASCII.GetBytes("\"True\"");
-    private static readonly byte[] FalseField = Encoding.ASCII.GetBytes("\"False\"");
+    /// <summary>A true cell, as Export-Csv writes a true boolean.</summary>
+    public static readonly byte[] TrueField = Encoding.ASCII.GetBytes("\"True\"");
+
+    public static readonly byte[] FalseField = Encoding.ASCII.GetBytes("\"False\"");
 
     private readonly Utf8Buffer _buffer = new();
 

@@ -16,8 +16,6 @@ namespace MeetEngage.Export;
 /// </summary>
 internal sealed partial class CsvWriter
 {
-    private static readonly byte[] TrueCell = Encoding.ASCII.GetBytes("\"True\"");
-    private static readonly byte[] FalseCell = Encoding.ASCII.GetBytes("\"False\"");
     private static readonly byte[] EmptyObjectCell = Encoding.ASCII.GetBytes("\"{}\"");
 
     private readonly FlatPaths _paths;
@@ -281,10 +279,10 @@ internal sealed partial class CsvWriter
                 _used = at;
                 return;
             case JsonTokenType.True:
-                Bytes(TrueCell);
+                Bytes(CsvCells.TrueField);
                 return;
             case JsonTokenType.False:
-                Bytes(FalseCell);
+                Bytes(CsvCells.FalseField);
                 return;
             default:
                 // null: an empty cell, unquoted.

@@ -21,9 +21,6 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
 
     private readonly IExportWriter _writer;
 
-    // The writer as its own class too: a call per token, which the compiler can make direct.
-    private readonly CsvWriter? _csv;
-
     // A row's bytes that the reader handed over before its end (a row across two reads of the body).
     private byte[] _bytes = new byte[4096];
     private int _length;
@@ -31,7 +28,6 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
     public FileRows(IExportWriter writer)
     {
         _writer = writer;
-        _csv = writer as CsvWriter;
     }
 
     public ExportRow NewObject(int expectedProperties) => ExportRowBuilder.Instance.NewObject(expectedProperties);
@@ -40,8 +36,7 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
 
     public void Replace(ExportRow target, string name, object? value) => ExportRowBuilder.Instance.Replace(target, name, value);
 
-    /// <summary>JSON Lines writes a row as the body sent it when that is compact JSON; CSV has no use for it.</summary>
-    public bool WantsCompactLength => _csv is null;
+    public bool WantsCompactLength => _writer.WritesCompactRows;
 
     public void RowStarted()
     {
@@ -52,14 +47,7 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
     [MethodImpl(HotPath.Optimized)]
     public void Token(ref Utf8JsonReader reader, PropertyName? name)
     {
-        if (_csv is not null)
-        {
-            _csv.Token(ref reader, name);
-        }
-        else
-        {
-            _writer.Token(ref reader, name);
-        }
+        _writer.Token(ref reader, name);
     }
 
     public void RowBytes(ReadOnlySpan<byte> bytes)

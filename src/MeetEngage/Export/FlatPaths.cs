@@ -10,8 +10,9 @@ namespace MeetEngage.Export;
 /// and a property name (<c>Details</c>, then <c>Details.Campaign</c>), and each path that holds a
 /// cell has a column of the <see cref="ColumnSet"/>. Compared ignoring case, as columns are. Rows
 /// mostly repeat the previous row's names in the same order, so the path found at each position
-/// of the last row is tried first, with two compares; a path's text is made once. Which column a
-/// path's cells go to is the writer's business: a row may still be set aside after its paths.
+/// of the last row is tried first, with two compares. Which column a path's cells go to, and its
+/// name, are the writer's business: a row may still be set aside after its paths, and the row
+/// that makes a column names it.
 /// </summary>
 /// <remarks>
 /// Paths grow with distinct flattened names only: every path either holds a cell (a column, of
@@ -24,7 +25,6 @@ internal sealed class FlatPaths
     public const int Root = 0;
 
     private readonly Flattener _names;
-    private readonly List<string> _texts = new() { string.Empty };
     private readonly List<int> _columnOf = new() { -1 };
     private readonly Dictionary<(int Parent, string Name), int> _paths = new(KeyComparer.Instance);
 
@@ -60,8 +60,7 @@ internal sealed class FlatPaths
         var part = _names.Column(name.SentAs ?? name.Text);
         if (!_paths.TryGetValue((parent, part), out var path))
         {
-            path = _texts.Count;
-            _texts.Add(parent == Root ? part : _texts[parent] + "." + part);
+            path = _columnOf.Count;
             _columnOf.Add(-1);
             _paths.Add((parent, part), path);
         }
@@ -74,9 +73,6 @@ internal sealed class FlatPaths
 
     /// <summary>The column of a path that held a cell before, else -1.</summary>
     public int ColumnOf(int path) => _columnOf[path];
-
-    /// <summary>The flattened name of a path.</summary>
-    public string Text(int path) => _texts[path];
 
     public void SetColumn(int path, int column) => _columnOf[path] = column;
 

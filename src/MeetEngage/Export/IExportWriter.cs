@@ -18,6 +18,12 @@ internal interface IExportWriter : IDisposable
     /// <summary>Writes a row given as objects.</summary>
     void Write(ExportRow row);
 
+    /// <summary>
+    /// Whether <see cref="RowEnded"/> writes a row's bytes as they are when they are its compact
+    /// JSON, and so needs to be told when they are (which costs the reader a little per token).
+    /// </summary>
+    bool WritesCompactRows { get; }
+
     /// <summary>A row given as tokens begins (see <see cref="IRowTokens{TObject}.RowStarted"/>).</summary>
     void RowStarted();
 

@@ -29,13 +29,10 @@ internal sealed class JsonLinesWriter : IExportWriter
     private int _used;
     private int _depth;
 
-    // The row's top-level names, counted as columns when the row ends (a row that repeats a key is
-    // written from its objects, which keep the first spelling only); only when they are not the
-    // last row's names, as the same instances (the reader decodes each name once).
+    // The row's top-level names, counted as columns when the row ends: a row that repeats a key is
+    // written from its objects, which keep the first spelling only.
     private PropertyName?[] _names = new PropertyName?[64];
     private int _nameCount;
-    private int _lastNameCount = -1;
-    private bool _namesChanged;
 
     public JsonLinesWriter(FileStream data, Encoding encoding, ColumnSet columns, long rows)
     {
@@ -52,6 +49,9 @@ internal sealed class JsonLinesWriter : IExportWriter
     public long Rows { get; private set; }
 
     public IReadOnlyList<string> Columns => _columns.Names;
+
+    /// <summary>A row that is its own compact JSON is its line.</summary>
+    public bool WritesCompactRows => true;
 
     /// <summary>Writes a row given as objects: for rows that repeat a key, and for tests.</summary>
     [MethodImpl(HotPath.Optimized)]
@@ -71,7 +71,6 @@ internal sealed class JsonLinesWriter : IExportWriter
     {
         _depth = 0;
         _nameCount = 0;
-        _namesChanged = false;
     }
 
     [MethodImpl(HotPath.Optimized)]
@@ -93,13 +92,7 @@ internal sealed class JsonLinesWriter : IExportWriter
                     Array.Resize(ref _names, _nameCount * 2);
                 }
 
-                if (!ReferenceEquals(_names[_nameCount], name))
-                {
-                    _names[_nameCount] = name;
-                    _namesChanged = true;
-                }
-
-                _nameCount++;
+                _names[_nameCount++] = name;
                 break;
         }
     }
@@ -109,20 +102,15 @@ internal sealed class JsonLinesWriter : IExportWriter
         _depth = 0;
         if (repeatedKey)
         {
-            _lastNameCount = -1;
             Write(FileRows.Parse(row));
             return;
         }
 
-        if (_namesChanged || _nameCount != _lastNameCount)
+        // The column set's own check by position makes the names of a row like the last one cheap.
+        for (var position = 0; position < _nameCount; position++)
         {
-            for (var position = 0; position < _nameCount; position++)
-            {
-                var name = _names[position]!;
-                _columns.IndexOf(name.SentAs ?? name.Text, position);
-            }
-
-            _lastNameCount = _nameCount;
+            var name = _names[position]!;
+            _columns.IndexOf(name.SentAs ?? name.Text, position);
         }
 
         if (compact)
