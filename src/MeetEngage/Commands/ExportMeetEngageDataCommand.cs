@@ -103,7 +103,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
             var columns = new ColumnSet(start.Kept?.Columns, refuseBeyondBound: _format == ExportFormat.Csv);
             var keptRows = start.Kept?.Rows ?? 0;
             writer = _format == ExportFormat.Csv
-                ? new CsvWriter(stream, encoding, columns, keptRows, WriteWarning)
+                ? new CsvWriter(stream, encoding, columns, keptRows, WriteWarning, start.Kept?.Csv)
                 : new JsonLinesWriter(stream, encoding, columns, keptRows);
 
             reading.Run(
@@ -244,7 +244,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     private static void SaveState(ResumeState run, ExportFiles files, string dataPath, IExportWriter writer, int chunksDone, int chunkCount)
     {
         run.DataFile = System.IO.Path.GetFileName(dataPath);
-        run.DataBytes = writer.Checkpoint();
+        writer.Checkpoint(run);
         run.ChunksDone = chunksDone;
         run.ChunkCount = chunkCount;
         run.Rows = writer.Rows;

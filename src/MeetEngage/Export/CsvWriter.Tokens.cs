@@ -324,7 +324,7 @@ internal sealed partial class CsvWriter
             }
         }
 
-        _used = _rowStart + PrefixBytes;
+        _used = _rowStart + _rowPrefix;
         Append(_lineScratch, 0, length);
     }
 

@@ -10,15 +10,20 @@ using MeetEngage.Json;
 namespace MeetEngage.Export;
 
 /// <summary>
-/// CSV whose header is the union of every row's flattened columns, in bounded memory: rows go to
-/// the data file (a spill beside the target) as they arrive, each laid out in the columns known at
-/// that moment; the final file is then the header followed by the spilled rows, each padded with
-/// empty cells for the columns that appeared after it. Memory holds one row and the column names.
+/// CSV whose header is the union of every row's flattened columns, in bounded memory, with its data
+/// written once when the columns settle early. The first rows wait in a block; when it is first
+/// written out, the header of the columns known by then goes first and the rows follow as lines,
+/// padded to it: while no row brings a new column, that data file is the final file. A row that
+/// does makes the rest go to the data file as spilled rows, each laid out in the columns known at
+/// that moment; the final file is then written anew: the whole header, the lines and the spilled
+/// rows, each padded with empty cells for the columns that appeared after it (<see cref="CsvLayout"/>).
+/// Memory holds one row and the column names.
 /// </summary>
 /// <remarks>
 /// A spilled row is an 8-byte prefix (byte length, column count) and the row's UTF-8 CSV text,
-/// so that rows with newlines inside quoted fields need no parsing when they are copied.
-/// The cost is disk: while the final file is written, the spill and the file exist side by side.
+/// so that rows with newlines inside quoted fields need no parsing when they are copied. Lines are
+/// found again by their line breaks, outside quotes when a cell holds one. Files in encodings other
+/// than UTF-8 are always spilled and converted at the end.
 /// Rows come as tokens (<see cref="Token"/>): each cell is encoded from the JSON bytes as the
 /// reader meets it, with no object or string per value (CsvWriter.Tokens.cs). A row that repeats a
 /// key or whose flattened names collide is flattened from its objects instead (<see cref="Write"/>),
@@ -29,29 +34,54 @@ internal sealed partial class CsvWriter : IExportWriter
     private const int BlockBytes = 1 << 20;
     private const int PrefixBytes = 8;
 
-    private readonly FileStream _spill;
+    private readonly FileStream _data;
     private readonly ColumnSet _columns;
     private readonly Flattener _flattener;
     private readonly Encoding _encoding;
     private readonly CsvCells _cells = new();
     private readonly byte[] _prefix = new byte[PrefixBytes];
+    private readonly CsvLayout _layout;
     private object?[] _slots = new object?[64];
     private byte[] _commas = Array.Empty<byte>();
+    private Mode _mode;
 
-    // Spilled rows wait here and go to the spill a block at a time; the row being written starts
-    // at _rowStart (its prefix first), so a row never needs a second buffer.
-    private byte[] _block = new byte[BlockBytes];
+    // Rows wait here and go to the data file a block at a time; the row being written starts at
+    // _rowStart (after room for its prefix when it is spilled), so a row never needs a second buffer.
+    private byte[] _block;
     private int _used;
     private int _rowStart;
+    private int _rowPrefix;
 
-    public CsvWriter(FileStream spill, Encoding encoding, ColumnSet columns, long rows, Action<string> warn)
+    /// <param name="data">The data file, positioned at its end.</param>
+    /// <param name="kept">What a resumed export's data file holds; null for a new one.</param>
+    /// <param name="lines">False to spill every row (tests compare both ways).</param>
+    /// <param name="blockBytes">The block's size (tests make it small to cross blocks often).</param>
+    public CsvWriter(FileStream data, Encoding encoding, ColumnSet columns, long rows, Action<string> warn, CsvLayout? kept = null, bool lines = true, int blockBytes = BlockBytes)
     {
-        _spill = spill;
+        _data = data;
         _encoding = encoding;
         _columns = columns;
         _flattener = new Flattener(warn);
         _paths = new FlatPaths(_flattener);
+        _block = new byte[blockBytes];
         Rows = rows;
+        _layout = data.Length > 0 && kept is not null ? kept.Copy() : new CsvLayout();
+        _mode = !lines || encoding is not UTF8Encoding ? Mode.Spill
+            : data.Length == 0 ? Mode.Undecided
+            : _layout.HeaderColumns == 0 || _layout.SpillFrom > 0 ? Mode.Spill
+            : Mode.Lines;
+    }
+
+    private enum Mode
+    {
+        /// <summary>Nothing written to the data file yet.</summary>
+        Undecided,
+
+        /// <summary>The data file is the header and lines: the final file so far.</summary>
+        Lines,
+
+        /// <summary>Rows are spilled.</summary>
+        Spill,
     }
 
     public long Rows { get; private set; }
@@ -102,18 +132,25 @@ internal sealed partial class CsvWriter : IExportWriter
         EndRow(width);
     }
 
-    public long Checkpoint()
+    public void Checkpoint(ResumeState state)
     {
         FlushBlock();
-        return ExportStreams.Durable(_spill);
+        state.DataBytes = ExportStreams.Durable(_data);
+        state.Csv = _layout.HeaderColumns > 0 ? _layout.Copy() : null;
     }
 
     public bool WriteFinal(string finalPath, CancellationToken cancellationToken)
     {
         FlushBlock();
-        _spill.Flush();
-        var end = _spill.Length;
-        _spill.Position = 0;
+        if (_mode == Mode.Lines)
+        {
+            ExportStreams.Durable(_data);
+            cancellationToken.ThrowIfCancellationRequested();
+            return false;
+        }
+
+        _data.Flush();
+        var end = _data.Length;
         using (var output = new FileStream(finalPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, ExportStreams.BufferBytes))
         {
             if (Rows > 0)
@@ -121,7 +158,15 @@ internal sealed partial class CsvWriter : IExportWriter
                 var preamble = _encoding.GetPreamble();
                 output.Write(preamble, 0, preamble.Length);
                 WriteHeader(output);
-                CopyRows(output, end, cancellationToken);
+                var spillFrom = 0L;
+                if (_layout.HeaderColumns > 0)
+                {
+                    PadLines(output, _columns.Count - _layout.HeaderColumns, cancellationToken);
+                    spillFrom = _layout.SpillFrom;
+                }
+
+                _data.Position = spillFrom;
+                CopyRows(output, end - spillFrom, cancellationToken);
             }
 
             output.Flush(flushToDisk: true);
@@ -134,20 +179,53 @@ internal sealed partial class CsvWriter : IExportWriter
     {
         // What a failed export leaves is deleted, and a resumed one continues from its last
         // checkpoint: rows after that are not kept, so the block is not flushed here.
-        _spill.Dispose();
+        _data.Dispose();
     }
 
-    /// <summary>Starts a row at <see cref="_rowStart"/>, dropping what a row given up left there, with room for its prefix.</summary>
+    /// <summary>Starts a row at <see cref="_rowStart"/>, dropping what a row given up left there, with room for its prefix when it is spilled.</summary>
     private void BeginRow()
     {
         _used = _rowStart;
         Ensure(PrefixBytes);
-        _used += PrefixBytes;
+        _rowPrefix = _mode == Mode.Lines ? 0 : PrefixBytes;
+        _used += _rowPrefix;
     }
 
-    /// <summary>Ends the row written from <see cref="_rowStart"/>: its prefix, and the next row after it.</summary>
+    /// <summary>Ends the row written from <see cref="_rowStart"/>, <paramref name="width"/> cells wide: as a line or spilled, and the next row after it.</summary>
     private void EndRow(int width)
     {
+        if (_mode == Mode.Lines)
+        {
+            var length = _used - _rowStart - _rowPrefix;
+            if (width == _layout.HeaderColumns)
+            {
+                if (_rowPrefix > 0)
+                {
+                    // Begun while its block had not yet been written out: a line needs no prefix.
+                    _block.AsSpan(_rowStart + PrefixBytes, length).CopyTo(_block.AsSpan(_rowStart));
+                    _used -= PrefixBytes;
+                }
+
+                Bytes(NewLine);
+                _layout.Lines++;
+                _rowStart = _used;
+                Rows++;
+                return;
+            }
+
+            // A new column: the header at the file's start is short now, so this row and every
+            // row after it are spilled, and the final file is written anew at the end.
+            if (_rowPrefix == 0)
+            {
+                Ensure(PrefixBytes);
+                _block.AsSpan(_rowStart, length).CopyTo(_block.AsSpan(_rowStart + PrefixBytes));
+                _used += PrefixBytes;
+            }
+
+            _layout.SpillFrom = _data.Position + _rowStart;
+            _mode = Mode.Spill;
+        }
+
         WriteInt(_block, _rowStart, _used - _rowStart - PrefixBytes);
         WriteInt(_block, _rowStart + 4, width);
         _rowStart = _used;
@@ -162,7 +240,7 @@ internal sealed partial class CsvWriter : IExportWriter
             return;
         }
 
-        _spill.Write(_block, 0, _rowStart);
+        WriteRows();
         var partial = _used - _rowStart;
         MoveToStart(ref _block, _rowStart, partial, partial + more);
         _rowStart = 0;
@@ -186,11 +264,52 @@ internal sealed partial class CsvWriter : IExportWriter
 
     private void FlushBlock()
     {
-        _spill.Write(_block, 0, _rowStart);
+        WriteRows();
         var partial = _used - _rowStart;
         Buffer.BlockCopy(_block, _rowStart, _block, 0, partial);
         _rowStart = 0;
         _used = partial;
+    }
+
+    /// <summary>Writes the block's finished rows to the data file; the first time, with the header when the data file can be the final file.</summary>
+    private void WriteRows()
+    {
+        if (_rowStart == 0)
+        {
+            return;
+        }
+
+        if (_mode == Mode.Undecided)
+        {
+            if (_columns.Count > 0)
+            {
+                StartLines();
+                return;
+            }
+
+            // Only rows without cells so far: no header to start with.
+            _mode = Mode.Spill;
+        }
+
+        _data.Write(_block, 0, _rowStart);
+    }
+
+    /// <summary>The header of the columns known now, then the block's rows as lines padded to it.</summary>
+    private void StartLines()
+    {
+        var preamble = _encoding.GetPreamble();
+        _data.Write(preamble, 0, preamble.Length);
+        WriteHeader(_data);
+        _layout.HeaderColumns = _columns.Count;
+        _layout.LinesFrom = _data.Position;
+        for (var at = 0; at < _rowStart; _layout.Lines++)
+        {
+            var length = ReadInt(_block, at);
+            WriteLine(_data, new ArraySegment<byte>(_block, at + PrefixBytes, length), Padding(ReadInt(_block, at + 4)));
+            at += PrefixBytes + length;
+        }
+
+        _mode = Mode.Lines;
     }
 
     private void Append(byte[] bytes, int offset, int count)
@@ -200,32 +319,35 @@ internal sealed partial class CsvWriter : IExportWriter
         _used += count;
     }
 
+    /// <summary>The header of the columns known now; in cells of its own, as it may be written while a row's are in <see cref="_cells"/>.</summary>
     private void WriteHeader(Stream output)
     {
-        _cells.Clear();
+        var header = new CsvCells();
         for (var i = 0; i < _columns.Count; i++)
         {
             if (i > 0)
             {
-                _cells.Separator();
+                header.Separator();
             }
 
-            _cells.Field(_columns.Names[i]);
+            header.Field(_columns.Names[i]);
         }
 
-        WriteLine(output, _cells.Bytes, padding: 0);
+        WriteLine(output, header.Bytes, padding: 0);
     }
 
-    private void CopyRows(Stream output, long end, CancellationToken cancellationToken)
+    /// <summary>Copies <paramref name="count"/> bytes of spilled rows from the data file's position, each padded to the header.</summary>
+    private void CopyRows(Stream output, long count, CancellationToken cancellationToken)
     {
         if (_encoding is UTF8Encoding)
         {
-            CopyRowsInBlocks(output, end, cancellationToken);
+            CopyRowsInBlocks(output, count, cancellationToken);
             return;
         }
 
+        var end = _data.Position + count;
         var row = new byte[4096];
-        for (var copied = 1L; _spill.Position < end; copied++)
+        for (var copied = 1L; _data.Position < end; copied++)
         {
             if (copied % 65536 == 0)
             {
@@ -250,12 +372,12 @@ internal sealed partial class CsvWriter : IExportWriter
     /// of a megabyte, rows copied between them, instead of a few stream calls per row.
     /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    private void CopyRowsInBlocks(Stream output, long end, CancellationToken cancellationToken)
+    private void CopyRowsInBlocks(Stream output, long count, CancellationToken cancellationToken)
     {
         var input = new byte[BlockBytes];
         var buffered = 0;
         var at = 0;
-        var remaining = end;
+        var remaining = count;
         var block = new byte[BlockBytes];
         var used = 0;
         var newLine = NewLine;
@@ -297,6 +419,123 @@ internal sealed partial class CsvWriter : IExportWriter
         output.Write(block, 0, used);
     }
 
+    /// <summary>
+    /// Copies the lines written after the short header, each padded with <paramref name="padding"/>
+    /// empty cells. A line break inside a cell makes more breaks than rows: then the rows' ends are
+    /// found again outside quotes.
+    /// </summary>
+    private void PadLines(FileStream output, int padding, CancellationToken cancellationToken)
+    {
+        var start = output.Position;
+        if (CopyLines(output, padding, outsideQuotes: false, cancellationToken))
+        {
+            return;
+        }
+
+        output.SetLength(start);
+        output.Position = start;
+        if (!CopyLines(output, padding, outsideQuotes: true, cancellationToken))
+        {
+            throw new IOException("The export's temporary file does not hold the rows it should: it was changed by something else while the export ran.");
+        }
+    }
+
+    /// <summary>One pass of <see cref="PadLines"/>: false when the breaks found are not one a row.</summary>
+    [MethodImpl(HotPath.Optimized)]
+    private bool CopyLines(Stream output, int padding, bool outsideQuotes, CancellationToken cancellationToken)
+    {
+        _data.Position = _layout.LinesFrom;
+        var remaining = _layout.SpillFrom - _layout.LinesFrom;
+        var input = new byte[BlockBytes];
+        var buffered = 0;
+        var at = 0;
+        var block = new byte[BlockBytes];
+        var used = 0;
+        var newLine = NewLine;
+        var lines = 0L;
+        while (at < buffered || remaining > 0)
+        {
+            var end = LineEnd(input, at, buffered, outsideQuotes);
+            if (end < 0)
+            {
+                if (remaining == 0)
+                {
+                    return false;
+                }
+
+                Refill(ref input, ref buffered, ref at, ref remaining, buffered - at + 1);
+                continue;
+            }
+
+            var length = end + 1 - at - newLine.Length;
+            if (length < 0 || ++lines > _layout.Lines)
+            {
+                return false;
+            }
+
+            if (lines % 65536 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var line = length + padding + newLine.Length;
+            if (used + line > block.Length)
+            {
+                output.Write(block, 0, used);
+                used = 0;
+                if (line > block.Length)
+                {
+                    block = new byte[line];
+                }
+            }
+
+            Buffer.BlockCopy(input, at, block, used, length);
+            used += length;
+            block.AsSpan(used, padding).Fill((byte)',');
+            used += padding;
+            Buffer.BlockCopy(newLine, 0, block, used, newLine.Length);
+            used += newLine.Length;
+            at = end + 1;
+        }
+
+        output.Write(block, 0, used);
+        return lines == _layout.Lines;
+    }
+
+    /// <summary>Where the line from <paramref name="at"/> ends (its <c>\n</c>) within <paramref name="buffered"/>, or -1.</summary>
+    private static int LineEnd(byte[] input, int at, int buffered, bool outsideQuotes)
+    {
+        var span = new ReadOnlySpan<byte>(input, at, buffered - at);
+        if (!outsideQuotes)
+        {
+            var found = span.IndexOf((byte)'\n');
+            return found < 0 ? -1 : at + found;
+        }
+
+        var quoted = false;
+        var offset = 0;
+        while (true)
+        {
+            var next = span.Slice(offset).IndexOfAny((byte)'"', (byte)'\n');
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            offset += next;
+            if (span[offset] == (byte)'"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted)
+            {
+                return at + offset;
+            }
+
+            offset++;
+        }
+    }
+
     /// <summary>Makes at least <paramref name="needed"/> bytes available from <paramref name="at"/> on.</summary>
     private void Refill(ref byte[] input, ref int buffered, ref int at, ref long remaining, int needed)
     {
@@ -311,7 +550,7 @@ internal sealed partial class CsvWriter : IExportWriter
         buffered = kept;
         while (buffered < needed)
         {
-            var read = _spill.Read(input, buffered, (int)Math.Min(input.Length - buffered, remaining));
+            var read = _data.Read(input, buffered, (int)Math.Min(input.Length - buffered, remaining));
             if (read <= 0)
             {
                 throw new IOException("The export's temporary file ended early: it was changed by something else while the export ran.");
@@ -363,7 +602,7 @@ internal sealed partial class CsvWriter : IExportWriter
         var read = 0;
         while (read < count)
         {
-            var n = _spill.Read(buffer, read, count - read);
+            var n = _data.Read(buffer, read, count - read);
             if (n <= 0)
             {
                 throw new IOException("The export's temporary file ended early: it was changed by something else while the export ran.");

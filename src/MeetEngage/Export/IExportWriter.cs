@@ -36,8 +36,8 @@ internal interface IExportWriter : IDisposable
     /// </summary>
     void RowEnded(ReadOnlySpan<byte> row, bool repeatedKey, bool compact);
 
-    /// <summary>Makes everything written so far durable; returns the data file's length.</summary>
-    long Checkpoint();
+    /// <summary>Makes everything written so far durable, and tells <paramref name="state"/> how long the data file is and what it holds.</summary>
+    void Checkpoint(ResumeState state);
 
     /// <summary>
     /// Finishes the export: either writes the final file at <paramref name="finalPath"/> and

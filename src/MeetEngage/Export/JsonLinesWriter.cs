@@ -124,10 +124,10 @@ internal sealed class JsonLinesWriter : IExportWriter
         WriteLine(_rowJson.Span);
     }
 
-    public long Checkpoint()
+    public void Checkpoint(ResumeState state)
     {
         FlushBlock();
-        return ExportStreams.Durable(_data);
+        state.DataBytes = ExportStreams.Durable(_data);
     }
 
     public bool WriteFinal(string finalPath, CancellationToken cancellationToken)

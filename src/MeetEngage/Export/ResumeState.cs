@@ -51,6 +51,9 @@ internal sealed class ResumeState
 
     public List<string> Columns { get; set; } = new();
 
+    /// <summary>For CSV: what the data file holds (its header and lines, then spilled rows); null when it starts with spilled rows.</summary>
+    public CsvLayout? Csv { get; set; }
+
     /// <summary>The kept state, or null when there is none.</summary>
     public static ResumeState? TryLoad(string path)
     {
