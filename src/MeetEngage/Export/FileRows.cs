@@ -61,6 +61,7 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
         _length += bytes.Length;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     public ExportRow RowEnded(ReadOnlySpan<byte> lastBytes, bool repeatedKey, long compactBytes, bool unescaped)
     {
         var row = lastBytes;

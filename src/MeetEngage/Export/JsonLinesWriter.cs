@@ -97,6 +97,7 @@ internal sealed class JsonLinesWriter : IExportWriter
         }
     }
 
+    [MethodImpl(HotPath.Optimized)]
     public void RowEnded(ReadOnlySpan<byte> row, bool repeatedKey, bool compact)
     {
         _depth = 0;
@@ -144,6 +145,7 @@ internal sealed class JsonLinesWriter : IExportWriter
         _data.Dispose();
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void WriteLine(ReadOnlySpan<byte> line)
     {
         var count = line.Length;
