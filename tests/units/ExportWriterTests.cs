@@ -118,6 +118,37 @@ public class ExportWriterTests : TempFolderTests
         Assert.Equal(",\"late\"", lines[50_002]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Csv_is_written_once_unless_a_column_comes_after_the_first_block(bool lateColumn)
+    {
+        var path = Path.Combine(Folder, "data");
+        var final = Path.Combine(Folder, "final.csv");
+        bool wroteFinal;
+        using (var writer = new CsvWriter(ExportStreams.OpenData(path, 0), new UTF8Encoding(true), new ColumnSet(), 0, _ => { }, blockBytes: 4096))
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                writer.Write(Row(("A", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("B", "x")));
+            }
+
+            if (lateColumn)
+            {
+                writer.Write(Row(("C", "late")));
+            }
+
+            wroteFinal = writer.WriteFinal(final, default);
+        }
+
+        // Written once: the data file, with its BOM and header, is the final file.
+        Assert.Equal(lateColumn, wroteFinal);
+        var lines = File.ReadAllLines(wroteFinal ? final : path);
+        Assert.Equal(lateColumn ? "\"A\",\"B\",\"C\"" : "\"A\",\"B\"", lines[0]);
+        Assert.Equal(lateColumn ? "\"999\",\"x\"," : "\"999\",\"x\"", lines[1000]);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'"' }, File.ReadAllBytes(wroteFinal ? final : path).Take(4).ToArray());
+    }
+
     [Fact]
     public void Csv_has_a_bounded_number_of_columns()
     {
