@@ -24,6 +24,16 @@ BeforeAll {
         $folder
     }
 
+    # Runs a script in a new pwsh connected to the simulator, as a user at another prompt would.
+    function Get-ChildPwsh([string] $Script) {
+        $exe = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+        $prefix = @()
+        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $prefix = @((Join-Path $PSHOME 'pwsh.dll')) }
+        $connect = "Import-Module '$($script:ModuleManifest)'; Connect-MeetEngage -Account demo -Credential (New-Object PSCredential('export-key', (ConvertTo-SecureString 'export-secret' -AsPlainText -Force))) -BaseUri '$($script:Simulator.BaseUri)'; "
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($connect + $Script))
+        @{ Exe = $exe; Arguments = $prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded) }
+    }
+
     # A chunked export of 2024-01-01 .. 2024-02-10 in 10-day chunks: 4 requests, about 107 rows.
     $script:Chunked = @{ DataMethod = 'standard'; From = '2024-01-01'; To = '2024-02-10'; ChunkDays = 10 }
 }
@@ -242,6 +252,34 @@ Describe 'Export-MeetEngageData' {
             finally { Remove-Item -LiteralPath (Join-Path $userHome $name) -ErrorAction SilentlyContinue }
         }
 
+        It 'with -WhatIf, says what it would do and sends nothing, touches nothing' {
+            $path = Join-Path $script:Folder 'rows.csv'
+            'the earlier export' | Set-Content $path
+            $before = [IO.File]::ReadAllBytes($path)
+            Export-MeetEngageData @script:Chunked -Path $path -Session $script:Session -WhatIf
+            Get-DataRequest | Should -HaveCount 0
+            Get-FolderContent $script:Folder | Should -Be @('rows.csv')
+            [IO.File]::ReadAllBytes($path) | Should -Be $before
+
+            # The message, as a user sees it (PowerShell writes it to the host only).
+            $pwsh = Get-ChildPwsh "Export-MeetEngageData standard -From 2024-01-01 -To 2024-02-10 -ChunkDays 10 -Path '$path' -WhatIf"
+            $shown = (& $pwsh.Exe @($pwsh.Arguments) 2>&1) -join "`n"
+            $shown | Should -BeLike "*What if: Performing the operation ""Export data method 'standard' (2024-01-01 to 2024-02-10, 10-day chunks) as Csv, replacing the file"" on target ""$path"".*"
+            Get-DataRequest | Should -HaveCount 0
+            [IO.File]::ReadAllBytes($path) | Should -Be $before
+        }
+
+        It 'supports -Confirm, and never asks by default' {
+            $command = Get-Command Export-MeetEngageData
+            $command.Parameters.Keys | Should -Contain 'WhatIf'
+            $command.Parameters.Keys | Should -Contain 'Confirm'
+            # Medium, as Export-Csv: below the default $ConfirmPreference (High), so a runbook never prompts.
+            $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'Medium'
+            $path = Join-Path $script:Folder 'rows.csv'
+            Export-MeetEngageData custom_method_basic_info -From '2024-01-01' -To '2024-01-02' -Path $path -Session $script:Session -Confirm:$false
+            $path | Should -Exist
+        }
+
         It 'refuses <Case> before any request' -TestCases @(
             @{ Case = 'a missing folder'; Path = { Join-Path $script:Folder 'no/such/folder/x.csv' }; ErrorId = 'MeetEngage.ExportFolderMissing'; Extra = @{} }
             @{ Case = 'a path that is a folder'; Path = { $script:Folder }; ErrorId = 'MeetEngage.ExportPathIsFolder'; Extra = @{} }
@@ -301,12 +339,8 @@ Describe 'Export-MeetEngageData' {
 
         It 'leaves the target untouched when the process is killed' {
             Add-SimulatorFault $script:Simulator @{ kind = 'stall'; afterRows = 50; seconds = 60 }
-            $exe = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-            $prefix = @()
-            if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $prefix = @((Join-Path $PSHOME 'pwsh.dll')) }
-            $script = "Import-Module '$($script:ModuleManifest)'; Connect-MeetEngage -Account demo -Credential (New-Object PSCredential('export-key', (ConvertTo-SecureString 'export-secret' -AsPlainText -Force))) -BaseUri '$($script:Simulator.BaseUri)'; Export-MeetEngageData standard -Path '$($script:Target)'"
-            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-            $child = Start-Process -FilePath $exe -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru
+            $pwsh = Get-ChildPwsh "Export-MeetEngageData standard -Path '$($script:Target)'"
+            $child = Start-Process -FilePath $pwsh.Exe -ArgumentList $pwsh.Arguments -PassThru
             try {
                 $deadline = [DateTime]::UtcNow.AddSeconds(30)
                 while (@(Get-FolderContent $script:Folder).Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
@@ -315,8 +349,34 @@ Describe 'Export-MeetEngageData' {
             }
             finally { $child.Kill(); $child.WaitForExit() }
             [IO.File]::ReadAllBytes($script:Target) | Should -Be $script:Earlier
-            # A killed process cannot clean up: its hidden temporary file stays (documented).
+            # A killed process cannot clean up: its hidden temporary file stays...
+            $left = @((Get-FolderContent $script:Folder) -like '.rows.csv.*.partial')
+            $left | Should -HaveCount 1
             (Get-FolderContent $script:Folder) -notlike '.rows.csv.*.partial' | Should -Be @('rows.csv')
+
+            # ...until the next export of the same target, which removes it.
+            Reset-Simulator $script:Simulator
+            $verbose = Export-MeetEngageData custom_method_basic_info -From '2024-01-01' -To '2024-01-02' -Path $script:Target -Session $script:Session -Verbose 4>&1
+            "$verbose" | Should -BeLike "*Removed '$($left[0])', a temporary file of an earlier export of '$($script:Target)' that was stopped before it could clean up*"
+            Get-FolderContent $script:Folder | Should -Be @('rows.csv')
+            [IO.File]::ReadAllBytes($script:Target) | Should -Not -Be $script:Earlier
+        }
+
+        It 'keeps the temporary files another export has open, and files not named as its own' {
+            $live = Join-Path $script:Folder '.rows.csv.0123abcd.partial'
+            $notOurs = @('.rows.csv.notmine.partial', '.rows.csv.0123abcd.partial.bak', '.other.csv.89abcdef.partial', '.rows.csv.89abcdeg.tmp')
+            foreach ($name in $notOurs) { 'keep' | Set-Content (Join-Path $script:Folder $name) }
+            'abandoned' | Set-Content (Join-Path $script:Folder '.rows.csv.89abcdef.tmp')
+            $held = [IO.File]::Open($live, 'Create', 'ReadWrite', 'None')
+            try {
+                Export-MeetEngageData custom_method_basic_info -From '2024-01-01' -To '2024-01-02' -Path $script:Target -Session $script:Session
+            }
+            finally { $held.Dispose() }
+            $content = Get-FolderContent $script:Folder
+            $content | Should -Contain '.rows.csv.0123abcd.partial' -Because 'another export is writing it'
+            foreach ($name in $notOurs) { $content | Should -Contain $name }
+            $content | Should -Not -Contain '.rows.csv.89abcdef.tmp'
+            $content | Should -Contain 'rows.csv'
         }
 
         It 'fails clearly and leaves the earlier file when the disk fills up' {

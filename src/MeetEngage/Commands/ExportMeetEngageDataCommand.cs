@@ -10,7 +10,7 @@ using MeetEngage.Session;
 
 namespace MeetEngage.Commands;
 
-[Cmdlet(VerbsData.Export, "MeetEngageData")]
+[Cmdlet(VerbsData.Export, "MeetEngageData", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ExportSummary))]
 public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
 {
@@ -84,9 +84,19 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     {
         var elapsed = Stopwatch.StartNew();
         var session = ResolveSession(Session);
+        if (!ShouldProcess(_target, Operation()))
+        {
+            return;
+        }
+
         var files = new ExportFiles(_target);
         var run = DescribeRun(session);
         var start = StartingPoint(files, run);
+        foreach (var removed in files.RemoveAbandoned(keep: start.DataPath))
+        {
+            WriteVerbose("Removed '" + removed + "', a temporary file of an earlier export of '" + _target + "' that was stopped before it could clean up (a killed process).");
+        }
+
         var request = start.Kept is { ToGiven: false } kept ? _request.WithEnd(kept.ToMilliseconds) : _request;
         run.ToMilliseconds = request.ToMilliseconds;
 
@@ -185,6 +195,21 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         {
             // Reported already, as the write that failed first.
         }
+    }
+
+    /// <summary>What -WhatIf and -Confirm name, e.g. "Export data method 'standard' (2024-06-01 to 2024-07-01, 30-day chunks) as Csv".</summary>
+    private string Operation()
+    {
+        var text = string.Format(
+            CultureInfo.InvariantCulture,
+            "Export data method '{0}' ({1:yyyy-MM-dd} to {2:yyyy-MM-dd}{3}) as {4}{5}",
+            DataMethod,
+            DateTimeOffset.FromUnixTimeMilliseconds(_request.FromMilliseconds).UtcDateTime,
+            DateTimeOffset.FromUnixTimeMilliseconds(_request.ToMilliseconds).UtcDateTime,
+            _request.Chunked ? ", " + ChunkDays.ToString(CultureInfo.InvariantCulture) + "-day chunks" : string.Empty,
+            _format,
+            File.Exists(_target) ? ", replacing the file" : string.Empty);
+        return text;
     }
 
     private ResumeState DescribeRun(MeetEngageSession session) => new()

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace MeetEngage.Export;
 
@@ -45,6 +47,69 @@ internal sealed class ExportFiles
         {
             File.Move(finished, Target);
         }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files an earlier export of this target left when its process was
+    /// killed (it cannot clean up): hidden files named as <see cref="NewTempPath"/> names them, other
+    /// than <paramref name="keep"/> (data kept for -Resume), that no process has open. Every export
+    /// holds its files open without sharing, so a file another export is writing stays; returns the
+    /// names of those deleted.
+    /// </summary>
+    public IReadOnlyList<string> RemoveAbandoned(string? keep)
+    {
+        var removed = new List<string>();
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateFiles(Folder, "." + Name + ".*").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return removed;
+        }
+
+        foreach (var path in candidates)
+        {
+            var name = Path.GetFileName(path);
+            if (!IsTempName(name) || (keep is not null && string.Equals(Path.GetFileName(keep), name, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Opening it without sharing fails while its export still has it open.
+                using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+
+                File.Delete(path);
+                removed.Add(name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // In use, or not ours to delete: left as it is.
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is one <see cref="NewTempPath"/> makes for this target: <c>.name.</c>, 8 hex digits, <c>.partial</c> or <c>.tmp</c>.</summary>
+    private bool IsTempName(string name)
+    {
+        var prefix = "." + Name + ".";
+        if (!name.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = name.Substring(prefix.Length);
+        var dot = rest.IndexOf('.');
+        return dot == 8
+            && rest.Substring(0, 8).All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'))
+            && rest.Substring(9) is "partial" or "tmp";
     }
 
     /// <summary>Deletes a file of ours if it is there; a failure to clean up never hides the real error.</summary>
