@@ -380,7 +380,6 @@ internal sealed partial class CsvWriter : IExportWriter
         var remaining = count;
         var block = new byte[BlockBytes];
         var used = 0;
-        var newLine = NewLine;
         for (var copied = 1L; remaining > 0 || at < buffered; copied++)
         {
             if (copied % 65536 == 0)
@@ -392,27 +391,7 @@ internal sealed partial class CsvWriter : IExportWriter
             var length = ReadInt(input, at);
             var width = ReadInt(input, at + 4);
             Refill(ref input, ref buffered, ref at, ref remaining, PrefixBytes + length);
-            var padding = Padding(width);
-            var line = length + padding + newLine.Length;
-            if (used + line > block.Length)
-            {
-                output.Write(block, 0, used);
-                used = 0;
-                if (line > block.Length)
-                {
-                    block = new byte[line];
-                }
-            }
-
-            Buffer.BlockCopy(input, at + PrefixBytes, block, used, length);
-            used += length;
-            for (var i = 0; i < padding; i++)
-            {
-                block[used++] = (byte)',';
-            }
-
-            Buffer.BlockCopy(newLine, 0, block, used, newLine.Length);
-            used += newLine.Length;
+            AppendLine(output, ref block, ref used, input, at + PrefixBytes, length, Padding(width));
             at += PrefixBytes + length;
         }
 
@@ -451,7 +430,6 @@ internal sealed partial class CsvWriter : IExportWriter
         var at = 0;
         var block = new byte[BlockBytes];
         var used = 0;
-        var newLine = NewLine;
         var lines = 0L;
         while (at < buffered || remaining > 0)
         {
@@ -467,7 +445,7 @@ internal sealed partial class CsvWriter : IExportWriter
                 continue;
             }
 
-            var length = end + 1 - at - newLine.Length;
+            var length = end + 1 - at - NewLine.Length;
             if (length < 0 || ++lines > _layout.Lines)
             {
                 return false;
@@ -478,28 +456,39 @@ internal sealed partial class CsvWriter : IExportWriter
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var line = length + padding + newLine.Length;
-            if (used + line > block.Length)
-            {
-                output.Write(block, 0, used);
-                used = 0;
-                if (line > block.Length)
-                {
-                    block = new byte[line];
-                }
-            }
-
-            Buffer.BlockCopy(input, at, block, used, length);
-            used += length;
-            block.AsSpan(used, padding).Fill((byte)',');
-            used += padding;
-            Buffer.BlockCopy(newLine, 0, block, used, newLine.Length);
-            used += newLine.Length;
+            AppendLine(output, ref block, ref used, input, at, length, padding);
             at = end + 1;
         }
 
         output.Write(block, 0, used);
         return lines == _layout.Lines;
+    }
+
+    /// <summary>
+    /// Appends a line to the output block: <paramref name="length"/> bytes of CSV text from
+    /// <paramref name="source"/>, <paramref name="padding"/> empty cells, the line break; the block
+    /// is written out first when the line does not fit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AppendLine(Stream output, ref byte[] block, ref int used, byte[] source, int offset, int length, int padding)
+    {
+        var line = length + padding + NewLine.Length;
+        if (used + line > block.Length)
+        {
+            output.Write(block, 0, used);
+            used = 0;
+            if (line > block.Length)
+            {
+                block = new byte[line];
+            }
+        }
+
+        Buffer.BlockCopy(source, offset, block, used, length);
+        used += length;
+        block.AsSpan(used, padding).Fill((byte)',');
+        used += padding;
+        Buffer.BlockCopy(NewLine, 0, block, used, NewLine.Length);
+        used += NewLine.Length;
     }
 
     /// <summary>Where the line from <paramref name="at"/> ends (its <c>\n</c>) within <paramref name="buffered"/>, or -1.</summary>
