@@ -485,8 +485,12 @@ internal sealed partial class CsvWriter : IExportWriter
 
         Buffer.BlockCopy(source, offset, block, used, length);
         used += length;
-        block.AsSpan(used, padding).Fill((byte)',');
-        used += padding;
+        for (var i = 0; i < padding; i++)
+        {
+            // A few commas at most, usually none: a loop beats a call to fill them.
+            block[used++] = (byte)',';
+        }
+
         Buffer.BlockCopy(NewLine, 0, block, used, NewLine.Length);
         used += NewLine.Length;
     }
