@@ -101,7 +101,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
         run.ToMilliseconds = request.ToMilliseconds;
 
         var reading = new DataReading(this, session, DataMethod, request, MyInvocation.MyCommand.Name);
-        var dataPath = start.DataPath ?? files.NewTempPath("partial");
+        var dataPath = start.DataPath ?? files.NewTempPath(ExportFiles.DataSuffix);
         string? finalPath = null;
         var stateSaved = start.Kept is not null;
         var finished = false;
@@ -131,7 +131,7 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
                 },
                 CancelToken);
 
-            finalPath = files.NewTempPath("tmp");
+            finalPath = files.NewTempPath(ExportFiles.FinishingSuffix);
             var wroteFinal = writer.WriteFinal(finalPath, CancelToken);
             CancelToken.ThrowIfCancellationRequested();
             var rows = writer.Rows;
@@ -198,19 +198,15 @@ public sealed class ExportMeetEngageDataCommand : MeetEngageCmdlet
     }
 
     /// <summary>What -WhatIf and -Confirm name, e.g. "Export data method 'standard' (2024-06-01 to 2024-07-01, 30-day chunks) as Csv".</summary>
-    private string Operation()
-    {
-        var text = string.Format(
-            CultureInfo.InvariantCulture,
-            "Export data method '{0}' ({1:yyyy-MM-dd} to {2:yyyy-MM-dd}{3}) as {4}{5}",
-            DataMethod,
-            DateTimeOffset.FromUnixTimeMilliseconds(_request.FromMilliseconds).UtcDateTime,
-            DateTimeOffset.FromUnixTimeMilliseconds(_request.ToMilliseconds).UtcDateTime,
-            _request.Chunked ? ", " + ChunkDays.ToString(CultureInfo.InvariantCulture) + "-day chunks" : string.Empty,
-            _format,
-            File.Exists(_target) ? ", replacing the file" : string.Empty);
-        return text;
-    }
+    private string Operation() => string.Format(
+        CultureInfo.InvariantCulture,
+        "Export data method '{0}' ({1:yyyy-MM-dd} to {2:yyyy-MM-dd}{3}) as {4}{5}",
+        DataMethod,
+        ApiDates.FromUnixMilliseconds(_request.FromMilliseconds),
+        ApiDates.FromUnixMilliseconds(_request.ToMilliseconds),
+        _request.Chunked ? string.Format(CultureInfo.InvariantCulture, ", {0}-day chunks", _request.ChunkDays) : string.Empty,
+        _format,
+        File.Exists(_target) ? ", replacing the file" : string.Empty);
 
     private ResumeState DescribeRun(MeetEngageSession session) => new()
     {

@@ -29,9 +29,18 @@ internal sealed class ExportFiles
     /// <summary>Where a failed chunked export says what it kept; the name is fixed so -Resume finds it.</summary>
     public string StatePath { get; }
 
+    /// <summary>The suffix of an export's data file (the rows as they come, kept for -Resume).</summary>
+    public const string DataSuffix = "partial";
+
+    /// <summary>The suffix of a file being finished: the final file before its move, the resume state before its replace.</summary>
+    public const string FinishingSuffix = "tmp";
+
+    // Hex digits of the random part of a temporary name.
+    private const int RandomDigits = 8;
+
     /// <summary>A new hidden file name beside the target, e.g. <c>.events.csv.3f2a9c1b.partial</c>.</summary>
     public string NewTempPath(string suffix) =>
-        Path.Combine(Folder, "." + Name + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + "." + suffix);
+        Path.Combine(Folder, "." + Name + "." + Guid.NewGuid().ToString("N").Substring(0, RandomDigits) + "." + suffix);
 
     /// <summary>
     /// Puts a finished file in place in one rename. File.Replace swaps it in over an existing
@@ -96,7 +105,7 @@ internal sealed class ExportFiles
         return removed;
     }
 
-    /// <summary>Whether <paramref name="name"/> is one <see cref="NewTempPath"/> makes for this target: <c>.name.</c>, 8 hex digits, <c>.partial</c> or <c>.tmp</c>.</summary>
+    /// <summary>Whether <paramref name="name"/> is one <see cref="NewTempPath"/> makes for this target: <c>.name.</c>, the random hex digits, <see cref="DataSuffix"/> or <see cref="FinishingSuffix"/>.</summary>
     private bool IsTempName(string name)
     {
         var prefix = "." + Name + ".";
@@ -106,10 +115,9 @@ internal sealed class ExportFiles
         }
 
         var rest = name.Substring(prefix.Length);
-        var dot = rest.IndexOf('.');
-        return dot == 8
-            && rest.Substring(0, 8).All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'))
-            && rest.Substring(9) is "partial" or "tmp";
+        return rest.IndexOf('.') == RandomDigits
+            && rest.Substring(0, RandomDigits).All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'))
+            && rest.Substring(RandomDigits + 1) is DataSuffix or FinishingSuffix;
     }
 
     /// <summary>Deletes a file of ours if it is there; a failure to clean up never hides the real error.</summary>

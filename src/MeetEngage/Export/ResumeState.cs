@@ -76,7 +76,7 @@ internal sealed class ResumeState
     /// <summary>Writes the state through a temporary file, so a crash leaves the old state or the new one.</summary>
     public void Save(ExportFiles files)
     {
-        var temp = files.NewTempPath("tmp");
+        var temp = files.NewTempPath(ExportFiles.FinishingSuffix);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
