@@ -68,22 +68,22 @@ public class ExportWriterTests : TempFolderTests
     [InlineData(false)]
     public void Csv_pads_rows_written_before_a_late_column(bool asLines)
     {
-        var path = Path.Combine(Folder, "spill");
-        var final = Path.Combine(Folder, "final.csv");
-        var wroteFinal = false;
-        using (var writer = new CsvWriter(ExportStreams.OpenData(path, 0), new UTF8Encoding(false), new ColumnSet(), 0, _ => { }, lines: asLines, blockBytes: 16))
-        {
-            writer.Write(Row(("A", "1")));
-            writer.Write(Row());
-            writer.Write(Row(("b", null), ("a", true)));
-            writer.Write(Row(("C", new JsonNumberText("-0.50")), ("A", "x\"y")));
-            wroteFinal = writer.WriteFinal(final, default);
-        }
+        var (wroteFinal, file) = WriteCsv(
+            writer =>
+            {
+                writer.Write(Row(("A", "1")));
+                writer.Write(Row());
+                writer.Write(Row(("b", null), ("a", true)));
+                writer.Write(Row(("C", new JsonNumberText("-0.50")), ("A", "x\"y")));
+            },
+            new UTF8Encoding(false),
+            asLines,
+            blockBytes: 16);
 
         // With lines, the first row is written as a line under a one-column header before the late columns come.
         Assert.True(wroteFinal);
         var nl = Environment.NewLine;
-        Assert.Equal("\"A\",\"b\",\"C\"" + nl + "\"1\",," + nl + ",," + nl + "\"True\",," + nl + "\"x\"\"y\",,\"-0.50\"" + nl, File.ReadAllText(final));
+        Assert.Equal("\"A\",\"b\",\"C\"" + nl + "\"1\",," + nl + ",," + nl + "\"True\",," + nl + "\"x\"\"y\",,\"-0.50\"" + nl, File.ReadAllText(file));
     }
 
     [Theory]
@@ -91,25 +91,24 @@ public class ExportWriterTests : TempFolderTests
     [InlineData(false)]
     public void Csv_copies_rows_larger_than_its_blocks_and_many_rows_across_blocks(bool asLines)
     {
-        var path = Path.Combine(Folder, "spill");
-        var final = Path.Combine(Folder, "final.csv");
         var big = new string('x', 1_500_000);
-        bool wroteFinal;
-        using (var writer = new CsvWriter(ExportStreams.OpenData(path, 0), new UTF8Encoding(false), new ColumnSet(), 0, _ => { }, lines: asLines))
-        {
-            for (var i = 0; i < 50_000; i++)
+        var (wroteFinal, file) = WriteCsv(
+            writer =>
             {
-                writer.Write(Row(("A", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-            }
+                for (var i = 0; i < 50_000; i++)
+                {
+                    writer.Write(Row(("A", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                }
 
-            writer.Write(Row(("A", big)));
-            writer.Write(Row(("B", "late")));
-            wroteFinal = writer.WriteFinal(final, default);
-        }
+                writer.Write(Row(("A", big)));
+                writer.Write(Row(("B", "late")));
+            },
+            new UTF8Encoding(false),
+            asLines);
 
         Assert.True(wroteFinal);
 
-        var lines = File.ReadAllLines(final);
+        var lines = File.ReadAllLines(file);
         Assert.Equal(50_003, lines.Length);
         Assert.Equal("\"A\",\"B\"", lines[0]);
         Assert.Equal("\"0\",", lines[1]);
@@ -123,30 +122,46 @@ public class ExportWriterTests : TempFolderTests
     [InlineData(true)]
     public void Csv_is_written_once_unless_a_column_comes_after_the_first_block(bool lateColumn)
     {
-        var path = Path.Combine(Folder, "data");
-        var final = Path.Combine(Folder, "final.csv");
-        bool wroteFinal;
-        using (var writer = new CsvWriter(ExportStreams.OpenData(path, 0), new UTF8Encoding(true), new ColumnSet(), 0, _ => { }, blockBytes: 4096))
-        {
-            for (var i = 0; i < 1000; i++)
+        var (wroteFinal, file) = WriteCsv(
+            writer =>
             {
-                writer.Write(Row(("A", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("B", "x")));
-            }
+                for (var i = 0; i < 1000; i++)
+                {
+                    writer.Write(Row(("A", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("B", "x")));
+                }
 
-            if (lateColumn)
-            {
-                writer.Write(Row(("C", "late")));
-            }
-
-            wroteFinal = writer.WriteFinal(final, default);
-        }
+                if (lateColumn)
+                {
+                    writer.Write(Row(("C", "late")));
+                }
+            },
+            new UTF8Encoding(true),
+            blockBytes: 4096);
 
         // Written once: the data file, with its BOM and header, is the final file.
         Assert.Equal(lateColumn, wroteFinal);
-        var lines = File.ReadAllLines(wroteFinal ? final : path);
+        var lines = File.ReadAllLines(file);
         Assert.Equal(lateColumn ? "\"A\",\"B\",\"C\"" : "\"A\",\"B\"", lines[0]);
         Assert.Equal(lateColumn ? "\"999\",\"x\"," : "\"999\",\"x\"", lines[1000]);
-        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'"' }, File.ReadAllBytes(wroteFinal ? final : path).Take(4).ToArray());
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'"' }, File.ReadAllBytes(file).Take(4).ToArray());
+    }
+
+    /// <summary>
+    /// Writes rows with a CsvWriter over a data file of its own and finishes the export: whether it
+    /// wrote a final file, and the file that holds the CSV (the data file when it is the final file).
+    /// </summary>
+    private (bool WroteFinal, string File) WriteCsv(Action<CsvWriter> write, Encoding encoding, bool lines = true, int blockBytes = 1 << 20)
+    {
+        var data = Path.Combine(Folder, "data");
+        var final = Path.Combine(Folder, "final.csv");
+        bool wroteFinal;
+        using (var writer = new CsvWriter(ExportStreams.OpenData(data, 0), encoding, new ColumnSet(), 0, _ => { }, lines: lines, blockBytes: blockBytes))
+        {
+            write(writer);
+            wroteFinal = writer.WriteFinal(final, default);
+        }
+
+        return (wroteFinal, wroteFinal ? final : data);
     }
 
     [Fact]
