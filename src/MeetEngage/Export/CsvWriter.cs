@@ -34,6 +34,9 @@ internal sealed partial class CsvWriter : IExportWriter
     private const int BlockBytes = 1 << 20;
     private const int PrefixBytes = 8;
 
+    private readonly WriteBehind _file;
+
+    // The data file itself, for the writer's own use while _file lends it: the first block's lines and the final copy.
     private readonly FileStream _data;
     private readonly ColumnSet _columns;
     private readonly Flattener _flattener;
@@ -59,6 +62,7 @@ internal sealed partial class CsvWriter : IExportWriter
     public CsvWriter(FileStream data, Encoding encoding, ColumnSet columns, long rows, Action<string> warn, CsvLayout? kept = null, bool lines = true, int blockBytes = BlockBytes)
     {
         _data = data;
+        _file = new WriteBehind(data);
         _encoding = encoding;
         _columns = columns;
         _flattener = new Flattener(warn);
@@ -135,7 +139,7 @@ internal sealed partial class CsvWriter : IExportWriter
     public void Checkpoint(ResumeState state)
     {
         FlushBlock();
-        state.DataBytes = ExportStreams.Durable(_data);
+        state.DataBytes = _file.Durable();
         state.Csv = _layout.HeaderColumns > 0 ? _layout.Copy() : null;
     }
 
@@ -144,12 +148,12 @@ internal sealed partial class CsvWriter : IExportWriter
         FlushBlock();
         if (_mode == Mode.Lines)
         {
-            ExportStreams.Durable(_data);
+            _file.Durable();
             cancellationToken.ThrowIfCancellationRequested();
             return false;
         }
 
-        _data.Flush();
+        _file.Borrow().Flush();
         var end = _data.Length;
         using (var output = new FileStream(finalPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, ExportStreams.BufferBytes))
         {
@@ -179,7 +183,7 @@ internal sealed partial class CsvWriter : IExportWriter
     {
         // What a failed export leaves is deleted, and a resumed one continues from its last
         // checkpoint: rows after that are not kept, so the block is not flushed here.
-        _data.Dispose();
+        _file.Dispose();
     }
 
     /// <summary>Starts a row at <see cref="_rowStart"/>, dropping what a row given up left there, with room for its prefix when it is spilled.</summary>
@@ -222,7 +226,7 @@ internal sealed partial class CsvWriter : IExportWriter
                 _used += PrefixBytes;
             }
 
-            _layout.SpillFrom = _data.Position + _rowStart;
+            _layout.SpillFrom = _file.Position + _rowStart;
             _mode = Mode.Spill;
         }
 
@@ -240,9 +244,44 @@ internal sealed partial class CsvWriter : IExportWriter
             return;
         }
 
-        WriteRows();
+        WriteRows(more);
+    }
+
+    /// <summary>Writes the block's finished rows, keeping the row being written.</summary>
+    private void FlushBlock() => WriteRows(0);
+
+    /// <summary>
+    /// Writes the block's finished rows to the data file (the first time, with the header when the
+    /// data file can be the final file), and moves the row being written to the start of a block
+    /// with room for <paramref name="more"/> bytes after it.
+    /// </summary>
+    private void WriteRows(int more)
+    {
         var partial = _used - _rowStart;
-        MoveToStart(ref _block, _rowStart, partial, partial + more);
+        if (_rowStart > 0 && _mode == Mode.Undecided && _columns.Count == 0)
+        {
+            // Only rows without cells so far: no header to start with.
+            _mode = Mode.Spill;
+        }
+
+        if (_rowStart > 0 && _mode != Mode.Undecided)
+        {
+            // The block goes to the data file behind; the row being written goes on in the next one.
+            var next = _file.Take(Math.Max(_block.Length, partial + more));
+            Buffer.BlockCopy(_block, _rowStart, next, 0, partial);
+            _file.Write(_block, _rowStart);
+            _block = next;
+        }
+        else
+        {
+            if (_rowStart > 0)
+            {
+                StartLines();
+            }
+
+            MoveToStart(ref _block, _rowStart, partial, partial + more);
+        }
+
         _rowStart = 0;
         _used = partial;
     }
@@ -262,41 +301,10 @@ internal sealed partial class CsvWriter : IExportWriter
         }
     }
 
-    private void FlushBlock()
-    {
-        WriteRows();
-        var partial = _used - _rowStart;
-        Buffer.BlockCopy(_block, _rowStart, _block, 0, partial);
-        _rowStart = 0;
-        _used = partial;
-    }
-
-    /// <summary>Writes the block's finished rows to the data file; the first time, with the header when the data file can be the final file.</summary>
-    private void WriteRows()
-    {
-        if (_rowStart == 0)
-        {
-            return;
-        }
-
-        if (_mode == Mode.Undecided)
-        {
-            if (_columns.Count > 0)
-            {
-                StartLines();
-                return;
-            }
-
-            // Only rows without cells so far: no header to start with.
-            _mode = Mode.Spill;
-        }
-
-        _data.Write(_block, 0, _rowStart);
-    }
-
     /// <summary>The header of the columns known now, then the block's rows as lines padded to it.</summary>
     private void StartLines()
     {
+        _file.Borrow();
         var preamble = _encoding.GetPreamble();
         _data.Write(preamble, 0, preamble.Length);
         WriteHeader(_data);
@@ -309,6 +317,7 @@ internal sealed partial class CsvWriter : IExportWriter
             at += PrefixBytes + length;
         }
 
+        _file.GiveBack();
         _mode = Mode.Lines;
     }
 

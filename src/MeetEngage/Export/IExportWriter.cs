@@ -59,10 +59,4 @@ internal static class ExportStreams
         stream.Position = keepBytes;
         return stream;
     }
-
-    public static long Durable(FileStream stream)
-    {
-        stream.Flush(flushToDisk: true);
-        return stream.Length;
-    }
 }

@@ -21,7 +21,7 @@ internal sealed class JsonLinesWriter : IExportWriter
 {
     private const int BlockBytes = 1 << 20;
 
-    private readonly FileStream _data;
+    private readonly WriteBehind _data;
     private readonly CompactJson _json = new();
     private readonly RowJson _rowJson = new();
     private readonly ColumnSet _columns;
@@ -36,7 +36,6 @@ internal sealed class JsonLinesWriter : IExportWriter
 
     public JsonLinesWriter(FileStream data, Encoding encoding, ColumnSet columns, long rows)
     {
-        _data = data;
         _columns = columns;
         Rows = rows;
         if (data.Length == 0)
@@ -44,6 +43,8 @@ internal sealed class JsonLinesWriter : IExportWriter
             var preamble = encoding.GetPreamble();
             data.Write(preamble, 0, preamble.Length);
         }
+
+        _data = new WriteBehind(data);
     }
 
     public long Rows { get; private set; }
@@ -128,14 +129,14 @@ internal sealed class JsonLinesWriter : IExportWriter
     public void Checkpoint(ResumeState state)
     {
         FlushBlock();
-        state.DataBytes = ExportStreams.Durable(_data);
+        state.DataBytes = _data.Durable();
     }
 
     public bool WriteFinal(string finalPath, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         FlushBlock();
-        ExportStreams.Durable(_data);
+        _data.Durable();
         return false;
     }
 
@@ -166,7 +167,9 @@ internal sealed class JsonLinesWriter : IExportWriter
 
     private void FlushBlock()
     {
-        _data.Write(_block, 0, _used);
+        var next = _data.Take(BlockBytes);
+        _data.Write(_block, _used);
+        _block = next;
         _used = 0;
     }
 }
