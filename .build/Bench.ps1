@@ -65,7 +65,9 @@ $ShapeTexts = @{
 
 # Every case, run on every shape. Size: Full (-Rows) or Small (-Rows / 10). Repeat: the export
 # cases take a second or two, where this machine's disk and scheduler move a single run by a
-# quarter; they run three times and count with their median time (and their highest peak).
+# quarter; they run five times and count with their median time (and their highest peak).
+# Together: cases compared with each other run in turn (CSV, JSON Lines, CSV, ...), so that a slow
+# spell of the machine falls on both alike rather than on all the runs of one.
 $Cases = @(
     @{ Tool = 'MeetEngage'; Sink = 'MeasureObject'; Size = 'Full' }
     @{ Tool = 'InvokeRestMethod'; Sink = 'MeasureObject'; Size = 'Full' }
@@ -74,8 +76,8 @@ $Cases = @(
     @{ Tool = 'MeetEngage'; Sink = 'MeasureObject'; Size = 'Small' }
     @{ Tool = 'MeetEngage'; Sink = 'ExportCsv'; Size = 'Small' }
     @{ Tool = 'MeetEngage'; Sink = 'MeasureObject'; Size = 'Full'; FirstRowOnly = $true }
-    @{ Tool = 'Export'; Sink = 'CsvFile'; Size = 'Full'; Repeat = 3 }
-    @{ Tool = 'Export'; Sink = 'JsonLinesFile'; Size = 'Full'; Repeat = 3 }
+    @{ Tool = 'Export'; Sink = 'CsvFile'; Size = 'Full'; Repeat = 5; Together = 'ExportFull' }
+    @{ Tool = 'Export'; Sink = 'JsonLinesFile'; Size = 'Full'; Repeat = 5; Together = 'ExportFull' }
     @{ Tool = 'Export'; Sink = 'CsvFile'; Size = 'Small' }
     @{ Tool = 'Export'; Sink = 'JsonLinesFile'; Size = 'Small' }
 )
@@ -126,20 +128,33 @@ function Get-CaseKey($Case) {
     $key
 }
 
-function Invoke-BenchCase($Case, [string] $ShapeName, [string] $BaseUri, [string] $Label) {
-    $repeat = if ($Case.ContainsKey('Repeat')) { $Case.Repeat } else { 1 }
-    $runs = @(for ($run = 1; $run -le $repeat; $run++) {
+# Runs the cases of a group (one case, or those run together) their Repeat times, in turn; returns
+# each case's result by its key: with several runs, the run of the median time, with the highest
+# peak of all its runs.
+function Invoke-BenchCases($Group, [string] $ShapeName, [string] $BaseUri, [string] $Label) {
+    $repeat = if ($Group[0].ContainsKey('Repeat')) { $Group[0].Repeat } else { 1 }
+    $runs = @{}
+    foreach ($case in $Group) { $runs[(Get-CaseKey $case)] = New-Object System.Collections.Generic.List[object] }
+    for ($run = 1; $run -le $repeat; $run++) {
+        foreach ($case in $Group) {
             $runLabel = if ($repeat -gt 1) { "$Label (run $run of $repeat)" } else { $Label }
-            Invoke-BenchRun $Case $ShapeName $BaseUri $runLabel
-        })
-    if ($repeat -eq 1) { return $runs[0] }
-    # The run of the median time stands for the case, with the highest peak of all runs.
-    $sorted = @($runs | Sort-Object -Property Seconds)
-    $median = $sorted[[int][Math]::Floor($sorted.Count / 2)]
-    $median.PeakBytes = ($runs | Measure-Object -Property PeakBytes -Maximum).Maximum
-    $median | Add-Member -NotePropertyName RunSeconds -NotePropertyValue @($runs | ForEach-Object { $_.Seconds }) -Force
-    Write-Host ("    median {0} s of {1}" -f (Format-Number $median.Seconds '0.00'), (@($runs | ForEach-Object { Format-Number $_.Seconds '0.00' }) -join ' / '))
-    $median
+            $runs[(Get-CaseKey $case)].Add((Invoke-BenchRun $case $ShapeName $BaseUri $runLabel))
+        }
+    }
+    $results = [ordered]@{}
+    foreach ($case in $Group) {
+        $key = Get-CaseKey $case
+        $caseRuns = $runs[$key].ToArray()
+        if ($repeat -eq 1) { $results[$key] = $caseRuns[0]; continue }
+        $sorted = @($caseRuns | Sort-Object -Property Seconds)
+        $median = $sorted[[int][Math]::Floor($sorted.Count / 2)]
+        $median.PeakBytes = ($caseRuns | Measure-Object -Property PeakBytes -Maximum).Maximum
+        $median | Add-Member -NotePropertyName RunSeconds -NotePropertyValue @($caseRuns | ForEach-Object { $_.Seconds }) -Force
+        $what = (Get-PipelineText $case.Tool $case.Sink) -replace '\\', ''
+        Write-Host ("    {0}: median {1} s of {2}" -f $what, (Format-Number $median.Seconds '0.00'), (@($caseRuns | ForEach-Object { Format-Number $_.Seconds '0.00' }) -join ' / '))
+        $results[$key] = $median
+    }
+    $results
 }
 
 function Invoke-BenchRun($Case, [string] $ShapeName, [string] $BaseUri, [string] $Label) {
@@ -274,17 +289,25 @@ try {
     )
     foreach ($phase in $phases) {
         foreach ($shapeName in $Shape) {
+            $done = @{}
             foreach ($case in $phase) {
-                $n++
-                $key = Get-CaseKey $case
+                if ($done.ContainsKey((Get-CaseKey $case))) { continue }
+                $group = @(if ($case.ContainsKey('Together')) { $phase | Where-Object { $_.ContainsKey('Together') -and $_.Together -eq $case.Together } } else { $case })
+                $keys = @($group | ForEach-Object { Get-CaseKey $_ })
+                foreach ($key in $keys) { $done[$key] = $true }
+                $label = '[{0}/{1}]' -f (@(for ($i = 1; $i -le $keys.Count; $i++) { $n + $i }) -join ','), $total
+                $n += $keys.Count
                 try {
-                    $results[$shapeName][$key] = Invoke-BenchCase $case $shapeName $simulator.BaseUri "[$n/$total]"
+                    $groupResults = Invoke-BenchCases $group $shapeName $simulator.BaseUri $label
+                    foreach ($key in $keys) { $results[$shapeName][$key] = $groupResults[$key] }
                 }
                 catch {
                     # Out of memory for Invoke-RestMethod, say: the other cases still tell something.
                     Write-Host "    failed: $_" -ForegroundColor Red
-                    $failures.Add("$shapeName $key`: $_")
-                    $results[$shapeName][$key] = $null
+                    foreach ($key in $keys) {
+                        $failures.Add("$shapeName $key`: $_")
+                        $results[$shapeName][$key] = $null
+                    }
                 }
             }
         }
@@ -324,7 +347,7 @@ foreach ($shapeName in $results.Keys) {
 }
 $lines.Add('')
 $lines.Add('Shapes: ' + (@($results.Keys | ForEach-Object { '{0} ({1})' -f $_, $ShapeTexts[$_] }) -join '; ') + '.')
-$lines.Add('Time: the pipeline alone, each case the first call of a fresh pwsh; the export cases at -Rows run three times and count with their median. First row, after the request''s start: for Get-MeetEngageData, of a further call after the timed one; for Invoke-RestMethod, when the call returns with the whole body parsed.')
+$lines.Add('Time: the pipeline alone, each case the first call of a fresh pwsh; the export cases at -Rows run five times, CSV and JSON Lines in turn, and count with their median. First row, after the request''s start: for Get-MeetEngageData, of a further call after the timed one; for Invoke-RestMethod, when the call returns with the whole body parsed.')
 
 $lines.Add('')
 $lines.Add('| target | goal | ' + (@($results.Keys) -join ' | ') + ' |')
