@@ -22,11 +22,15 @@ namespace MeetEngage.Export;
 /// </remarks>
 internal sealed class WriteBehind : IDisposable
 {
-    /// <summary>Blocks handed over and not yet written; a full queue makes the export wait.</summary>
-    public const int MaxQueued = 4;
+    /// <summary>
+    /// Blocks handed over and not yet written; a full queue makes the export wait. Enough to go on
+    /// reading while a flush of <see cref="SyncBytes"/> reaches the disk (10-20 ms here, where a
+    /// block fills in 2-3 ms): blocks are made only when the queue needs them.
+    /// </summary>
+    public const int MaxQueued = 8;
 
     /// <summary>How much is written between two flushes to the disk.</summary>
-    public const long SyncBytes = 16L << 20;
+    public const long SyncBytes = 8L << 20;
 
     private readonly Stream _file;
     private readonly object _gate = new();
