@@ -27,6 +27,8 @@ public class WriteBehindTests : TempFolderTests
             stream.Write(new byte[] { 0xEF, 0xBB, 0xBF }, 0, 3);
             expected.AddRange(new byte[] { 0xEF, 0xBB, 0xBF });
             using var file = new WriteBehind(stream);
+            var block = new byte[4096];
+            var filled = 0;
             for (var i = 0; i < 300; i++)
             {
                 if (i == 100)
@@ -38,19 +40,24 @@ public class WriteBehindTests : TempFolderTests
                     expected.AddRange(own);
                 }
 
-                var count = random.Next(0, 5000);
-                var block = file.Take(4096);
-                if (block.Length < count)
-                {
-                    block = new byte[count];
-                }
+                // Room for more, keeping what is filled (a longer block past 4096 bytes), then some
+                // of it handed over and the rest carried into the next block, as a row not finished.
+                var more = random.Next(0, 5000);
+                block = file.Exchange(block, 0, filled, filled + more);
+                var bytes = new byte[more];
+                random.NextBytes(bytes);
+                bytes.CopyTo(block, filled);
+                filled += more;
 
-                random.NextBytes(block);
-                file.Write(block, count);
+                var count = random.Next(0, filled + 1);
                 expected.AddRange(block.Take(count));
+                block = file.Exchange(block, count, filled - count);
+                filled -= count;
                 Assert.Equal(expected.Count, file.Position);
             }
 
+            expected.AddRange(block.Take(filled));
+            file.Exchange(block, filled);
             Assert.Equal(expected.Count, file.Durable());
         }
 
@@ -64,9 +71,10 @@ public class WriteBehindTests : TempFolderTests
         using var file = new WriteBehind(stream);
         var failure = Assert.Throws<IOException>(() =>
         {
+            var block = new byte[1000];
             for (var i = 0; i < 1000; i++)
             {
-                file.Write(file.Take(1000), 1000);
+                block = file.Exchange(block, 1000);
             }
 
             file.Durable();
@@ -87,14 +95,14 @@ public class WriteBehindTests : TempFolderTests
         try
         {
             // One block being written (held at the gate) and a full queue behind it.
-            file.Write(new byte[10], 10);
+            file.Exchange(new byte[10], 10);
             Assert.True(stream.Writing.Wait(TimeSpan.FromSeconds(10)));
             for (var i = 0; i < WriteBehind.MaxQueued; i++)
             {
-                file.Write(new byte[10], 10);
+                file.Exchange(new byte[10], 10);
             }
 
-            var next = Task.Run(() => file.Write(new byte[10], 10));
+            var next = Task.Run(() => file.Exchange(new byte[10], 10));
             Assert.False(await Finishes(next, TimeSpan.FromMilliseconds(300)), "A write past the queue's bound did not wait.");
 
             stream.Gate.Release(1);
@@ -117,10 +125,10 @@ public class WriteBehindTests : TempFolderTests
         Task? opened = null;
         try
         {
-            file.Write(new byte[10], 10);
+            file.Exchange(new byte[10], 10);
             Assert.True(stream.Writing.Wait(TimeSpan.FromSeconds(10)));
-            file.Write(new byte[20], 20);
-            file.Write(new byte[30], 30);
+            file.Exchange(new byte[20], 20);
+            file.Exchange(new byte[30], 30);
 
             // The write under way ends a while after Dispose began.
             opened = Task.Run(async () =>
@@ -151,9 +159,10 @@ public class WriteBehindTests : TempFolderTests
         using var file = new WriteBehind(stream);
         const int Block = 1 << 20;
         var blocks = (int)(3 * WriteBehind.SyncBytes / Block) + 1;
+        var block = new byte[Block];
         for (var i = 0; i < blocks; i++)
         {
-            file.Write(file.Take(Block), Block);
+            block = file.Exchange(block, Block);
         }
 
         file.Borrow();

@@ -264,22 +264,15 @@ internal sealed partial class CsvWriter : IExportWriter
             _mode = Mode.Spill;
         }
 
-        if (_rowStart > 0 && _mode != Mode.Undecided)
+        if (_rowStart > 0 && _mode == Mode.Undecided)
         {
-            // The block goes to the data file behind; the row being written goes on in the next one.
-            var next = _file.Take(Math.Max(_block.Length, partial + more));
-            Buffer.BlockCopy(_block, _rowStart, next, 0, partial);
-            _file.Write(_block, _rowStart);
-            _block = next;
+            StartLines();
+            MoveToStart(ref _block, _rowStart, partial, partial + more);
         }
         else
         {
-            if (_rowStart > 0)
-            {
-                StartLines();
-            }
-
-            MoveToStart(ref _block, _rowStart, partial, partial + more);
+            // The finished rows go to the data file behind; the row being written goes on in the next block.
+            _block = _file.Exchange(_block, _rowStart, partial, partial + more);
         }
 
         _rowStart = 0;

@@ -152,11 +152,8 @@ internal sealed class JsonLinesWriter : IExportWriter
         var count = line.Length;
         if (_used + count + 1 > _block.Length)
         {
-            FlushBlock();
-            if (count + 1 > _block.Length)
-            {
-                _block = new byte[Math.Max(_block.Length * 2, count + 1)];
-            }
+            _block = _data.Exchange(_block, _used, minimumLength: count + 1);
+            _used = 0;
         }
 
         line.CopyTo(new Span<byte>(_block, _used, count));
@@ -167,9 +164,7 @@ internal sealed class JsonLinesWriter : IExportWriter
 
     private void FlushBlock()
     {
-        var next = _data.Take(BlockBytes);
-        _data.Write(_block, _used);
-        _block = next;
+        _block = _data.Exchange(_block, _used);
         _used = 0;
     }
 }

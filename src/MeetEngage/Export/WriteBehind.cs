@@ -52,8 +52,33 @@ internal sealed class WriteBehind : IDisposable
     /// <summary>The data file's length once every block handed over is written.</summary>
     public long Position { get; private set; }
 
-    /// <summary>An empty block of at least <paramref name="minimumLength"/> bytes: one written already, or a new one.</summary>
-    public byte[] Take(int minimumLength)
+    /// <summary>
+    /// Hands over the first <paramref name="count"/> bytes of <paramref name="block"/> to be written
+    /// after those handed over before, and returns the block to go on with: one written already or
+    /// a new one (the same block when there is nothing to write and it is long enough), at least as
+    /// long as <paramref name="block"/> and <paramref name="minimumLength"/>, starting with the
+    /// <paramref name="keep"/> bytes that followed the handed-over ones (a row not finished yet).
+    /// The caller must not touch <paramref name="block"/> again.
+    /// </summary>
+    public byte[] Exchange(byte[] block, int count, int keep = 0, int minimumLength = 0)
+    {
+        if (count == 0 && minimumLength <= block.Length)
+        {
+            return block;
+        }
+
+        var next = Take(Math.Max(block.Length, minimumLength), minimumLength > block.Length ? Math.Max(block.Length * 2, minimumLength) : block.Length);
+        Buffer.BlockCopy(block, count, next, 0, keep);
+        if (count > 0)
+        {
+            Write(block, count);
+        }
+
+        return next;
+    }
+
+    /// <summary>An empty block of at least <paramref name="minimumLength"/> bytes: one written already, or a new one of <paramref name="newLength"/>.</summary>
+    private byte[] Take(int minimumLength, int newLength)
     {
         lock (_gate)
         {
@@ -67,25 +92,11 @@ internal sealed class WriteBehind : IDisposable
             }
         }
 
-        return new byte[minimumLength];
+        return new byte[newLength];
     }
 
-    /// <summary>
-    /// Hands over the first <paramref name="count"/> bytes of <paramref name="block"/> to be written
-    /// after those handed over before; the caller must not touch the block again (see <see cref="Take"/>).
-    /// </summary>
-    public void Write(byte[] block, int count)
+    private void Write(byte[] block, int count)
     {
-        if (count == 0)
-        {
-            lock (_gate)
-            {
-                _free.Push(block);
-            }
-
-            return;
-        }
-
         lock (_gate)
         {
             while (_queue.Count >= MaxQueued && _failure is null)
