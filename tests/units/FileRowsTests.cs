@@ -27,6 +27,7 @@ public class FileRowsTests : TempFolderTests
         new object[] { "flat", "[{\"a\":1,\"b\":\"x\",\"c\":true,\"d\":null,\"e\":false},{\"a\":2,\"b\":\"y\",\"c\":false,\"d\":\"z\",\"e\":true}]" },
         new object[] { "nested and arrays", "[{\"Id\":1,\"Details\":{\"Source\":\"LinkedIn\",\"Campaign\":{\"Name\":\"Spring\",\"Id\":7}},\"Answers\":[1,\"two\",{\"x\":null,\"y\":[true,{}]},[]],\"Empty\":{},\"List\":[]}]" },
         new object[] { "late and missing columns", "[{\"a\":1},{},{\"b\":2,\"a\":3},{\"c\":{\"d\":4}},{\"a\":5,\"c\":null},{\"c\":{\"e\":[1]}}]" },
+        new object[] { "as many names, other names", "[{\"a\":1,\"b\":2},{\"b\":3,\"a\":4},{\"c\":5,\"a\":6},{\"c\":7,\"d\":8},{\"C\":9,\"D\":0}]" },
         new object[] { "columns out of order", "[{\"a\":1,\"b\":2,\"c\":3},{\"c\":4,\"a\":5},{\"b\":6},{\"d\":7,\"c\":8,\"b\":9,\"a\":10}]" },
         new object[] { "escapes", "[{\"q\":\"say \\\"hi\\\"\",\"nl\":\"a\\nb\\r\\n\\t\",\"u\":\"\\u00e9\\u65e5\\ud83c\\udf89\",\"sl\":\"a\\/b\\\\c\",\"ctl\":\"\\u0001\\u001f\",\"raw\":\"Zoë 日本 🎉\",\"k\\\"ey\":1,\"arr\":[\"\\\"\",\"\\u00e9\"]}]" },
         new object[] { "numbers as sent", "[{\"a\":1E2,\"b\":-0.0,\"c\":1.0e400,\"d\":123456789012345678901234567890,\"e\":[0.10,1e-7]}]" },

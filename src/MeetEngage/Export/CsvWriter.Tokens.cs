@@ -113,7 +113,7 @@ internal sealed partial class CsvWriter
     }
 
     [MethodImpl(HotPath.Optimized)]
-    public void RowEnded(ReadOnlySpan<byte> row, bool repeatedKey, bool compact)
+    public void RowEnded(ReadOnlySpan<byte> row, ReadOnlySpan<PropertyName> names, bool repeatedKey, bool compact)
     {
         if (repeatedKey || _collided)
         {

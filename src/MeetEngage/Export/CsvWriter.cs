@@ -95,6 +95,8 @@ internal sealed partial class CsvWriter : IExportWriter
     /// <summary>CSV encodes each cell from its token and keeps JSON only for array cells.</summary>
     public bool WritesCompactRows => false;
 
+    public bool WantsTokens => true;
+
     /// <summary>Writes a row given as objects: for rows the token path leaves to it, and for tests.</summary>
     [MethodImpl(HotPath.Optimized)]
     public void Write(ExportRow row)

@@ -38,6 +38,8 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
 
     public bool WantsCompactLength => _writer.WritesCompactRows;
 
+    public bool WantsTokens => _writer.WantsTokens;
+
     public void RowStarted()
     {
         _length = 0;
@@ -62,7 +64,7 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
     }
 
     [MethodImpl(HotPath.Optimized)]
-    public ExportRow RowEnded(ReadOnlySpan<byte> lastBytes, bool repeatedKey, long compactBytes, bool unescaped)
+    public ExportRow RowEnded(ReadOnlySpan<byte> lastBytes, ReadOnlySpan<PropertyName> names, bool repeatedKey, long compactBytes, bool unescaped)
     {
         var row = lastBytes;
         if (_length > 0)
@@ -71,7 +73,7 @@ internal sealed class FileRows : IRowBuilder<ExportRow>, IKeepsApiText, IRowToke
             row = new ReadOnlySpan<byte>(_bytes, 0, _length);
         }
 
-        _writer.RowEnded(row, repeatedKey, unescaped && row.Length == compactBytes);
+        _writer.RowEnded(row, names, repeatedKey, unescaped && row.Length == compactBytes);
         return Written;
     }
 

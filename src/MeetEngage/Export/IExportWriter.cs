@@ -27,14 +27,18 @@ internal interface IExportWriter : IDisposable
     /// <summary>A row given as tokens begins (see <see cref="IRowTokens{TObject}.RowStarted"/>).</summary>
     void RowStarted();
 
+    /// <summary>Whether <see cref="Token"/> is to get a row's tokens, or <see cref="RowEnded"/> only the row's own names (see <see cref="IRowTokens{TObject}.WantsTokens"/>).</summary>
+    bool WantsTokens { get; }
+
     /// <summary>One token of a row (see <see cref="IRowTokens{TObject}"/>).</summary>
     void Token(ref Utf8JsonReader reader, PropertyName? name);
 
     /// <summary>
     /// The row whose tokens came last has ended: <paramref name="row"/> is its JSON as the body sent
-    /// it, which is its compact JSON (as <see cref="CompactJson"/> writes it) when <paramref name="compact"/>.
+    /// it, which is its compact JSON (as <see cref="CompactJson"/> writes it) when <paramref name="compact"/>;
+    /// <paramref name="names"/>: the row's own property names without <see cref="WantsTokens"/>, else empty.
     /// </summary>
-    void RowEnded(ReadOnlySpan<byte> row, bool repeatedKey, bool compact);
+    void RowEnded(ReadOnlySpan<byte> row, ReadOnlySpan<PropertyName> names, bool repeatedKey, bool compact);
 
     /// <summary>Makes everything written so far durable, and tells <paramref name="state"/> how long the data file is and what it holds.</summary>
     void Checkpoint(ResumeState state);

@@ -27,12 +27,11 @@ internal sealed class JsonLinesWriter : IExportWriter
     private readonly ColumnSet _columns;
     private byte[] _block = new byte[BlockBytes];
     private int _used;
-    private int _depth;
 
-    // The row's top-level names, counted as columns when the row ends: a row that repeats a key is
-    // written from its objects, which keep the first spelling only.
-    private PropertyName?[] _names = new PropertyName?[64];
-    private int _nameCount;
+    // The last row's own names, as the reader resolved them: rows mostly repeat them, and then
+    // there is no new column to count.
+    private PropertyName[] _lastNames = new PropertyName[64];
+    private int _lastNameCount = -1;
 
     public JsonLinesWriter(FileStream data, Encoding encoding, ColumnSet columns, long rows)
     {
@@ -68,53 +67,29 @@ internal sealed class JsonLinesWriter : IExportWriter
         WriteLine(line.AsSpan());
     }
 
+    /// <summary>No tokens: the row's own names come with its end, and its bytes are its line.</summary>
+    public bool WantsTokens => false;
+
     public void RowStarted()
     {
-        _depth = 0;
-        _nameCount = 0;
     }
 
-    [MethodImpl(HotPath.Optimized)]
+    /// <summary>Not called: see <see cref="WantsTokens"/>.</summary>
     public void Token(ref Utf8JsonReader reader, PropertyName? name)
     {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.StartObject:
-            case JsonTokenType.StartArray:
-                _depth++;
-                break;
-            case JsonTokenType.EndObject:
-            case JsonTokenType.EndArray:
-                _depth--;
-                break;
-            case JsonTokenType.PropertyName when _depth == 1:
-                if (_nameCount == _names.Length)
-                {
-                    Array.Resize(ref _names, _nameCount * 2);
-                }
-
-                _names[_nameCount++] = name;
-                break;
-        }
     }
 
     [MethodImpl(HotPath.Optimized)]
-    public void RowEnded(ReadOnlySpan<byte> row, bool repeatedKey, bool compact)
+    public void RowEnded(ReadOnlySpan<byte> row, ReadOnlySpan<PropertyName> names, bool repeatedKey, bool compact)
     {
-        _depth = 0;
         if (repeatedKey)
         {
+            // Read back as objects, which keep the last value and the first spelling of a key.
             Write(FileRows.Parse(row));
             return;
         }
 
-        // The column set's own check by position makes the names of a row like the last one cheap.
-        for (var position = 0; position < _nameCount; position++)
-        {
-            var name = _names[position]!;
-            _columns.IndexOf(name.SentAs ?? name.Text, position);
-        }
-
+        CountColumns(names);
         if (compact)
         {
             WriteLine(row);
@@ -160,6 +135,39 @@ internal sealed class JsonLinesWriter : IExportWriter
         _used += count;
         _block[_used++] = (byte)'\n';
         Rows++;
+    }
+
+    /// <summary>Counts the row's names as columns, unless they are the last row's.</summary>
+    [MethodImpl(HotPath.Optimized)]
+    private void CountColumns(ReadOnlySpan<PropertyName> names)
+    {
+        if (names.Length == _lastNameCount)
+        {
+            var position = 0;
+            while (position < names.Length && ReferenceEquals(names[position], _lastNames[position]))
+            {
+                position++;
+            }
+
+            if (position == names.Length)
+            {
+                return;
+            }
+        }
+
+        if (names.Length > _lastNames.Length)
+        {
+            _lastNames = new PropertyName[Math.Max(_lastNames.Length * 2, names.Length)];
+        }
+
+        for (var position = 0; position < names.Length; position++)
+        {
+            var name = names[position];
+            _columns.IndexOf(name.SentAs ?? name.Text, position);
+            _lastNames[position] = name;
+        }
+
+        _lastNameCount = names.Length;
     }
 
     private void FlushBlock()

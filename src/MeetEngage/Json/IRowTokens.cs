@@ -20,6 +20,12 @@ internal interface IRowTokens<out TObject>
     bool WantsCompactLength { get; }
 
     /// <summary>
+    /// Whether <see cref="Token"/> is to get a row's tokens; when false it is never called, and
+    /// <see cref="RowEnded"/> gets the row's own property names instead (a call per token costs).
+    /// </summary>
+    bool WantsTokens { get; }
+
+    /// <summary>
     /// A row begins: its <c>{</c> comes next. Whatever a row left unfinished (a response that
     /// broke off in its first row and is requested again) is to be dropped.
     /// </summary>
@@ -40,11 +46,13 @@ internal interface IRowTokens<out TObject>
     /// <summary>
     /// The row's closing <c>}</c> was the last token. <paramref name="lastBytes"/>: the row's bytes
     /// since the last <see cref="RowBytes"/> (all of them when there was none), up to its <c>}</c>.
+    /// <paramref name="names"/>: without <see cref="WantsTokens"/>, the row's own property names in
+    /// their order (not those of objects within it), else empty; valid only during the call.
     /// <paramref name="repeatedKey"/>: some object in the row had a key twice (ignoring case), of
     /// which only the last value counts. <paramref name="compactBytes"/>: the row's length as compact
     /// JSON; when the row's bytes are that long and <paramref name="unescaped"/> (no string or name
     /// has an escape), the bytes are the row's compact JSON. Both only with <see cref="WantsCompactLength"/>
     /// (else -1 and false).
     /// </summary>
-    TObject RowEnded(ReadOnlySpan<byte> lastBytes, bool repeatedKey, long compactBytes, bool unescaped);
+    TObject RowEnded(ReadOnlySpan<byte> lastBytes, ReadOnlySpan<PropertyName> names, bool repeatedKey, long compactBytes, bool unescaped);
 }

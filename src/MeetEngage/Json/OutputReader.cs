@@ -43,6 +43,13 @@ internal sealed partial class OutputReader<TObject> : IDisposable
     /// <summary>Token mode: whether the current row repeated a key within one of its objects.</summary>
     private bool _rowRepeatsKey;
 
+    /// <summary>Token mode: whether the builder takes a row's tokens, or only the row's own property names at its end.</summary>
+    private readonly bool _wantsTokens;
+
+    // Token mode without tokens: the current row's own property names.
+    private PropertyName[] _rowNames = new PropertyName[64];
+    private int _rowNameCount;
+
     // Token mode: where the current row's bytes begin in the buffer (-1 between rows), how long the
     // row would be as compact JSON, whether it has an escaped string or name, and whether the last
     // token ended a value (so that the next one comes after a comma).
@@ -120,6 +127,7 @@ internal sealed partial class OutputReader<TObject> : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxTokenBytes + 1));
         _tokens = builder as IRowTokens<TObject>;
         _countCompactBytes = _tokens?.WantsCompactLength == true;
+        _wantsTokens = _tokens?.WantsTokens == true;
         _keysAsSent = builder is IKeepsApiText;
         _numberKind = _keysAsSent ? ValueCache.NumberTextKind : ValueCache.NumberKind;
     }
@@ -194,8 +202,25 @@ internal sealed partial class OutputReader<TObject> : IDisposable
             var tokenEnd = -1L;
             try
             {
-                while (completed is null && reader.Read())
+                while (completed is null)
                 {
+                    if (_phase == Phase.InRow && _tokens is not null)
+                    {
+                        // A row's tokens in a loop of their own, without the token's offset: no row
+                        // token is an error of ours, and the parser's own errors set it below.
+                        if (!ReadRowTokens(ref reader, out completed, ref tokenEnd))
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    if (!reader.Read())
+                    {
+                        break;
+                    }
+
                     _tokenAt = _bytesBefore + _start + reader.TokenStartIndex;
                     tokenEnd = reader.BytesConsumed;
                     completed = _phase == Phase.InRow ? HandleInRow(ref reader) : Handle(ref reader);
@@ -331,8 +356,10 @@ internal sealed partial class OutputReader<TObject> : IDisposable
                     _rowCompactBytes = 0;
                     _rowEscaped = false;
                     _rowAfterValue = false;
+                    _rowNameCount = 0;
                     _tokens.RowStarted();
-                    return HandleRowToken(ref reader);
+                    StartRowTokens(ref reader);
+                    return null;
                 }
 
                 Push(Frame.ForObject(_builder.NewObject(_widths[_depth])));
@@ -354,11 +381,6 @@ internal sealed partial class OutputReader<TObject> : IDisposable
     [MethodImpl(HotPath.Optimized)]
     private TObject? HandleInRow(ref Utf8JsonReader reader)
     {
-        if (_tokens is not null)
-        {
-            return HandleRowToken(ref reader);
-        }
-
         if (!Accept(ref reader, out var finished))
         {
             return null;
