@@ -7,11 +7,17 @@ namespace MeetEngage.Json;
 /// <summary>Token mode (<see cref="IRowTokens{TObject}"/>): rows handed over as tokens and bytes, not built.</summary>
 internal sealed partial class OutputReader<TObject>
 {
-    /// <summary>Token mode: the row's own <c>{</c>, its first token.</summary>
+    /// <summary>Token mode: a row begins with its own <c>{</c>, its first token.</summary>
     private void StartRowTokens(ref Utf8JsonReader reader)
     {
-        Push(Frame.ForTokenObject());
+        _rowRepeatsKey = false;
+        _rowStart = _start + (int)reader.TokenStartIndex;
         _rowCompactBytes = 1;
+        _rowEscaped = false;
+        _rowAfterValue = false;
+        _rowNameCount = 0;
+        _tokens!.RowStarted();
+        Push(Frame.ForTokenObject());
         if (_wantsTokens)
         {
             _tokens!.Token(ref reader, null);

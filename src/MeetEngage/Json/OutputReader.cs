@@ -351,13 +351,6 @@ internal sealed partial class OutputReader<TObject> : IDisposable
                 _phase = Phase.InRow;
                 if (_tokens is not null)
                 {
-                    _rowRepeatsKey = false;
-                    _rowStart = _start + (int)reader.TokenStartIndex;
-                    _rowCompactBytes = 0;
-                    _rowEscaped = false;
-                    _rowAfterValue = false;
-                    _rowNameCount = 0;
-                    _tokens.RowStarted();
                     StartRowTokens(ref reader);
                     return null;
                 }
